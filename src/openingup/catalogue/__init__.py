@@ -1,0 +1,1 @@
+"""The DCAT-AP 3 catalogue: datasets, distributions, data services, series; draft → published → archived."""

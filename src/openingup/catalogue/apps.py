@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CatalogueConfig(AppConfig):
+    name = "openingup.catalogue"
+    label = "catalogue"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""The openingup command line: a shell over the contexts services and queries."""

@@ -1,0 +1,1 @@
+"""Shared kernel: events, tasks, safe HTTP client, errors — no domain models."""

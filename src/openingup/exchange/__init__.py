@@ -1,0 +1,1 @@
+"""Wire formats only, no persistence: DCAT-AP RDF (Turtle, RDF/XML, JSON-LD), SHACL, schema.org."""

@@ -1,0 +1,11 @@
+"""URL map: each shell mounts its own routes."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("openingup.api.urls")),
+    path("", include("openingup.web.urls")),
+]

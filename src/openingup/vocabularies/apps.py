@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VocabulariesConfig(AppConfig):
+    name = "openingup.vocabularies"
+    label = "vocabularies"

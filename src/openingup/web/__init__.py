@@ -1,0 +1,1 @@
+"""Server-rendered pages: a shell that calls the contexts services and queries."""
