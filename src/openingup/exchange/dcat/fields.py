@@ -21,13 +21,18 @@ hex        ``"9f86d0…"``                   xsd:hexBinary
 node       ``{…}`` / ``[{…}]``             a nested resource described by ``node`` (blank unless it has a "uri")
 ========== ============================== ===========================================
 
+Links to other catalogue resources (series, sources, services, versions) carry no ``cls``: those
+resources are described in full where they live, never as bare typed stubs.
+
 Field names are the catalogue's column names, so a model instance converts to a record with
 ``getattr`` per row. Adding a property is one row here plus one column in the catalogue.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from openingup.exchange.dcat.namespaces import expand
 
@@ -155,17 +160,17 @@ DATASET: tuple[Prop, ...] = (
     P("relations", "dct:relation", "iri_list"),
     P("qualified_relations", "dcat:qualifiedRelation", "node", node="relationship", many=True),
     P("qualified_attributions", "prov:qualifiedAttribution", "node", node="attribution", many=True),
-    P("sources", "dct:source", "iri_list", "dcat:Dataset"),
-    P("has_version", "dcat:hasVersion", "iri_list", "dcat:Dataset"),
+    P("sources", "dct:source", "iri_list"),
+    P("has_version", "dcat:hasVersion", "iri_list"),
     P("is_version_of", "dct:isVersionOf", "iri_list"),
     P("is_referenced_by", "dct:isReferencedBy", "iri_list"),
-    P("samples", "adms:sample", "iri_list", "dcat:Distribution"),
+    P("samples", "adms:sample", "iri_list"),
     P("was_generated_by", "prov:wasGeneratedBy", "iri_list", "prov:Activity"),
     P("spatial_resolution", "dcat:spatialResolutionInMeters", "decimal"),
     P("temporal_resolution", "dcat:temporalResolution", "duration"),
     P("applicable_legislation", "dcatap:applicableLegislation", "iri_list", "eli:LegalResource"),
     P("hvd_categories", "dcatap:hvdCategory", "iri_list", "skos:Concept"),
-    P("in_series", "dcat:inSeries", "iri_list", "dcat:DatasetSeries"),
+    P("in_series", "dcat:inSeries", "iri_list"),
 )
 
 DISTRIBUTION: tuple[Prop, ...] = (
@@ -188,7 +193,7 @@ DISTRIBUTION: tuple[Prop, ...] = (
     P("language", "dct:language", "iri_list", "dct:LinguisticSystem"),
     P("conforms_to", "dct:conformsTo", "iri_list", "dct:Standard"),
     P("documentation", "foaf:page", "iri_list", "foaf:Document"),
-    P("access_services", "dcat:accessService", "iri_list", "dcat:DataService"),
+    P("access_services", "dcat:accessService", "iri_list"),
     P("spatial_resolution", "dcat:spatialResolutionInMeters", "decimal"),
     P("temporal_resolution", "dcat:temporalResolution", "duration"),
     P("applicable_legislation", "dcatap:applicableLegislation", "iri_list", "eli:LegalResource"),
@@ -198,7 +203,7 @@ DATA_SERVICE: tuple[Prop, ...] = (
     *_COMMON,
     P("endpoint_url", "dcat:endpointURL", "iri_list", "rdfs:Resource", mandatory=True),
     P("endpoint_description", "dcat:endpointDescription", "iri_list", "rdfs:Resource"),
-    P("serves_dataset", "dcat:servesDataset", "iri_list", "dcat:Dataset"),
+    P("serves_dataset", "dcat:servesDataset", "iri_list"),
     P("keywords", "dcat:keyword", "lang_list"),
     P("themes", "dcat:theme", "iri_list", "skos:Concept"),
     P("identifier", "dct:identifier", "text_list"),
@@ -245,6 +250,31 @@ CLASSES = {
     "dataset_series": ("dcat:DatasetSeries", DATASET_SERIES),
     "catalogue": ("dcat:Catalog", CATALOGUE),
 }
+
+
+def canonical(table: tuple[Prop, ...], record: dict[str, Any]) -> dict[str, Any]:
+    """The record with absent values dropped and unordered lists sorted (RDF has no order)."""
+    out: dict[str, Any] = {k: v for k, v in record.items() if k not in {p.name for p in table}}
+    for prop in table:
+        value = record.get(prop.name)
+        if value in (None, "", [], {}):
+            continue
+        if prop.kind == "lang_list":
+            value = {lang: sorted(set(texts)) for lang, texts in value.items() if texts}
+        elif prop.kind in ("text_list", "iri_list"):
+            value = sorted(set(value))
+        elif prop.kind == "lang":
+            value = {lang: text for lang, text in value.items() if text}
+        elif prop.kind == "node":
+            _, node_table = NODES[prop.node or ""]
+            if prop.many:
+                items = [canonical(node_table, item) for item in value]
+                value = sorted(items, key=lambda i: json.dumps(i, sort_keys=True))
+            else:
+                value = canonical(node_table, value)
+        if value not in (None, "", [], {}):
+            out[prop.name] = value
+    return out
 
 
 def empty(prop: Prop) -> object:

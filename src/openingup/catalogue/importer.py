@@ -1,0 +1,123 @@
+"""Import DCAT-AP 2.x/3.x RDF into the catalogue: every dataset whole, or not at all with a reason.
+
+Contract: a document that does not parse changes nothing (RdfError). Otherwise each dataset is
+written in its own savepoint: it is created or updated with all its distributions, or it is left
+exactly as it was and the report names why. Datasets keep their original URIs, so importing the
+same document again updates instead of duplicating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from openingup.catalogue import services
+from openingup.catalogue.models import Dataset, Status
+from openingup.core.errors import ServiceError
+from openingup.exchange.dcat.parser import ParseResult, parse
+from openingup.organisations.models import Organisation
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.failed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "failed": [{"uri": u, "reason": r} for u, r in self.failed],
+            "warnings": self.warnings,
+        }
+
+    def in_plain_words(self) -> str:
+        lines = [f"{len(self.created)} created, {len(self.updated)} updated, {len(self.failed)} failed."]
+        lines += [f"  failed {uri}: {reason}" for uri, reason in self.failed]
+        for uri, messages in self.warnings.items():
+            lines += [f"  warning {uri}: {m}" for m in messages]
+        return "\n".join(lines)
+
+
+def _publisher(record: dict[str, Any] | None, default: Organisation | None) -> Organisation | None:
+    """The organisation behind a DCAT agent: matched by URI, else recorded as an external publisher."""
+    if not record:
+        return default
+    uri = record.get("uri", "")
+    if uri:
+        found = Organisation.objects.filter(uri=uri).first()
+        if found:
+            return found
+    names = {k or "en": v for k, v in (record.get("name") or {}).items()}
+    if not names:
+        return default
+    if not uri:
+        found = Organisation.objects.filter(name=names).first()
+        if found:
+            return found
+    base = slugify(next(iter(names.values())))[:90] or "publisher"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Organisation.objects.create(
+        slug=slug, name=names, kind=Organisation.Kind.EXTERNAL, uri=uri, publisher_type=record.get("type", "")
+    )
+
+
+def _import_dataset(actor: Any, record: dict[str, Any], organisation: Organisation | None, report: ImportReport) -> None:
+    uri = record.get("uri") or ""
+    publisher = _publisher(record.get("publisher"), organisation)
+    data = {k: v for k, v in record.items() if k not in ("distributions", "publisher")}
+    if not data.get("title"):
+        raise ServiceError("the dataset has no title (dct:title), which DCAT-AP requires")
+    existing = Dataset.objects.filter(uri=uri).first() if uri else None
+    if existing is not None:
+        services.update_dataset(actor=None, dataset=existing, data=data, strict=False)
+        if publisher and existing.publisher_id != publisher.pk:
+            existing.publisher = publisher
+            existing.save(update_fields=["publisher"])
+        for old in existing.distributions.all():
+            services.delete_distribution(actor=None, distribution=old)
+        dataset = existing
+    else:
+        dataset = services.create_dataset(actor=None, publisher=publisher, data=data, strict=False, status=Status.PUBLISHED)
+    for position, dist in enumerate(record.get("distributions", [])):
+        dist = dict(dist)
+        if not dist.get("access_url") and dist.get("download_url"):
+            dist["access_url"] = list(dist["download_url"])
+            report.warnings.setdefault(uri, []).append("a distribution had no accessURL; its downloadURL is used")
+        services.add_distribution(actor=None, dataset=dataset, data=dist, strict=False)
+    (report.updated if existing else report.created).append(uri or dataset.slug)
+
+
+def import_records(*, actor: Any, result: ParseResult, organisation: Organisation | None = None) -> ImportReport:
+    report = ImportReport(warnings=dict(result.warnings))
+    for record in result.datasets:
+        uri = record.get("uri") or "(blank node dataset)"
+        try:
+            with transaction.atomic():
+                _import_dataset(actor, record, organisation, report)
+        except ServiceError as exc:
+            report.failed.append((uri, str(exc)))
+        except Exception as exc:  # a broken record must not stop the others; the reason is reported
+            report.failed.append((uri, f"{type(exc).__name__}: {exc}"))
+    return report
+
+
+def import_rdf(*, actor: Any, data: bytes, fmt: str, organisation: Organisation | None = None) -> ImportReport:
+    """Parse and import; RdfError (nothing changed) when the document cannot be read."""
+    result = parse(data, fmt)
+    report = import_records(actor=actor, result=result, organisation=organisation)
+    if not result.datasets:
+        report.failed.append(("(document)", "no dcat:Dataset found: is this DCAT-AP RDF?"))
+    return report

@@ -1,0 +1,131 @@
+"""The catalogue as DCAT-AP RDF: one dataset, or the whole catalogue streamed page by page (Hydra)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import rdflib
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from openingup.catalogue import queries
+from openingup.catalogue.models import Dataset, Distribution
+from openingup.catalogue.records import (
+    catalogue_record,
+    catalogue_uri,
+    data_service_record,
+    dataset_record,
+    dataset_uri,
+    series_record,
+)
+from openingup.exchange.dcat.namespaces import expand
+from openingup.exchange.dcat.triples import IRI, BlankNodes, Literal, Resource, resources
+from openingup.exchange.dcat.writers import stream
+
+XSD_NNI = expand("xsd:nonNegativeInteger")
+
+
+def dataset_resources(dataset: Dataset) -> list[Resource]:
+    return resources("dataset", dataset_record(dataset))
+
+
+def dataset_document(dataset: Dataset, fmt: str) -> str:
+    return "".join(stream(fmt, dataset_resources(dataset)))
+
+
+def dataset_graph(dataset: Dataset) -> rdflib.Graph:
+    """The dataset as an rdflib graph (for SHACL validation), parsed from our own Turtle."""
+    return rdflib.Graph().parse(data=dataset_document(dataset, "ttl"), format="turtle")
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    size: int
+    total: int
+    modified_since: str = ""
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def _page_url(fmt: str, page: Page, number: int) -> str:
+    params: dict[str, str | int] = {"page": number}
+    if page.modified_since:
+        params["modified_since"] = page.modified_since
+    return f"{settings.BASE_URL}/catalog.{fmt}?{urlencode(params)}"
+
+
+def _hydra(fmt: str, page: Page) -> Resource:
+    h = "http://www.w3.org/ns/hydra/core#"
+    pairs: list[tuple[str, IRI | Literal]] = [
+        (expand("rdf:type"), IRI(h + "PartialCollectionView")),
+        (h + "first", IRI(_page_url(fmt, page, 1))),
+        (h + "last", IRI(_page_url(fmt, page, page.last))),
+    ]
+    if page.number > 1:
+        pairs.append((h + "previous", IRI(_page_url(fmt, page, page.number - 1))))
+    if page.number < page.last:
+        pairs.append((h + "next", IRI(_page_url(fmt, page, page.number + 1))))
+    return (IRI(_page_url(fmt, page, page.number)), pairs)  # type: ignore[return-value]
+
+
+def catalogue_page(
+    fmt: str, *, page: int | None = 1, modified_since: str = "", datasets: QuerySet[Dataset] | None = None
+) -> Iterator[str]:
+    """Stream one Hydra page of the public catalogue (``page=None``: everything, unpaged)."""
+    rows = datasets if datasets is not None else queries.public_datasets()
+    if modified_since:
+        rows = rows.filter(updated_at__gte=modified_since)
+    rows = rows.order_by("created_at", "pk")
+    total = rows.count()
+    size = settings.CATALOGUE_PAGE_SIZE if page is not None else max(total, 1)
+    current = Page(page or 1, size, total, modified_since)
+    start = (current.number - 1) * size
+    selected = rows[start : start + size] if page is not None else rows
+    return _stream(fmt, current, selected, paged=page is not None)
+
+
+def _stream(fmt: str, page: Page, rows: QuerySet[Dataset], *, paged: bool) -> Iterator[str]:
+    blank = BlankNodes()
+    catalogue = queries.catalogue()
+    head = resources("catalogue", catalogue_record(catalogue), blank)
+    cat_subject, cat_pairs = head[0]
+    h = "http://www.w3.org/ns/hydra/core#"
+    if paged:
+        cat_pairs.append((h + "totalItems", Literal(str(page.total), None, XSD_NNI)))
+        cat_pairs.append((h + "view", IRI(_page_url(fmt, page, page.number))))
+    chunk = rows.select_related("publisher").prefetch_related(
+        Prefetch("distributions", queryset=Distribution.objects.order_by("position", "created_at"))
+    )
+    dataset_uris: list[str] = []
+    body: list[Resource] = []
+
+    def datasets() -> Iterator[Resource]:
+        for dataset in chunk.iterator(chunk_size=500):
+            yield from resources("dataset", dataset_record(dataset, distributions=list(dataset.distributions.all())), blank)
+
+    # The catalogue node lists its datasets, so it is written after collecting their URIs per page.
+    uris = [IRI(dataset_uri(d)) for d in rows.only("uri", "slug")]
+    dataset_uris.extend(uris)
+    cat_pairs.extend((expand("dcat:dataset"), u) for u in uris)
+    if page.number == 1:
+        for service in queries.public_data_services():
+            cat_pairs.append((expand("dcat:service"), IRI(data_service_record(service)["uri"])))
+            body.extend(resources("data_service", data_service_record(service), blank))
+        for series in queries.all_series():
+            body.extend(resources("dataset_series", series_record(series), blank))
+    extra: list[Resource] = [_hydra(fmt, page)] if paged else []
+    return stream(fmt, _chain(head, extra, body, datasets()))
+
+
+def _chain(*parts: list[Resource] | Iterator[Resource]) -> Iterator[Resource]:
+    for part in parts:
+        yield from part
+
+
+def catalogue_link(fmt: str) -> str:
+    return f"{catalogue_uri()}.{fmt}"

@@ -1,0 +1,323 @@
+"""The only writers of the catalogue. Keyword-only, atomic, events after commit, history recorded.
+
+Every service raises :class:`~openingup.core.errors.InvalidInput` naming each bad field before it
+writes anything, and :class:`~openingup.core.errors.PermissionDenied` when the actor may not act.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from openingup.catalogue.models import Change, Dataset, DataService, Distribution, Status
+from openingup.catalogue.validation import check
+from openingup.core.errors import FieldProblem, InvalidInput, PermissionDenied
+from openingup.core.events import publish
+from openingup.exchange.dcat.fields import DATA_SERVICE, DATASET, DISTRIBUTION, Prop, canonical
+from openingup.organisations import permissions
+from openingup.organisations.models import Organisation
+from openingup.vocabularies.registry import file_type_for_extension
+
+_DATASET_FIELDS = {p.name for p in DATASET} - {"publisher"}
+_DISTRIBUTION_FIELDS = {p.name for p in DISTRIBUTION}
+_SERVICE_FIELDS = {p.name for p in DATA_SERVICE} - {"publisher"}
+
+
+def _validated(table: tuple[Prop, ...], data: dict[str, Any], *, partial: bool, strict: bool = True) -> dict[str, Any]:
+    errors, _ = check(table, data, strict=strict, partial=partial)
+    if errors:
+        raise InvalidInput("Some fields need attention.", errors)
+    clean = canonical(table, data)
+    if partial:  # keep explicit clears of optional fields
+        clean.update({k: v for k, v in data.items() if v in ("", [], {}, None) and k in {p.name for p in table}})
+    return clean
+
+
+def _unique_slug(model: type[models.Model], text: str, current: Any = None) -> str:
+    base = slugify(text)[:100] or "dataset"
+    slug, n = base, 1
+    while model._default_manager.filter(slug=slug).exclude(pk=current).exists():  # type: ignore[attr-defined]
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _diff(row: models.Model, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    changes = {}
+    for key, new in fields.items():
+        old = getattr(row, key)
+        if old != new:
+            changes[key] = [old, new]
+    return changes
+
+
+def _record_change(row: models.Model, kind: str, action: str, actor: Any, changes: dict[str, Any]) -> None:
+    actor_row = actor if getattr(actor, "is_authenticated", False) else None
+    Change.objects.create(resource_type=kind, resource_id=row.pk, action=action, actor=actor_row, changes=changes)
+
+
+def _apply(row: models.Model, fields: dict[str, Any]) -> None:
+    for key, value in fields.items():
+        if value is None and key not in ("creator", "rights", "checksum", "byte_size"):
+            value = "" if isinstance(getattr(row, key), str) else type(getattr(row, key))()
+        setattr(row, key, value)
+
+
+def _clean_blanks(fields: dict[str, Any], row: models.Model) -> dict[str, Any]:
+    """Explicit clears become the column's empty value."""
+    out = {}
+    for key, value in fields.items():
+        if value in ("", [], {}, None):
+            current = getattr(row, key)
+            value = "" if isinstance(current, str) else [] if isinstance(current, list) else {} if isinstance(current, dict) else None
+        out[key] = value
+    return out
+
+
+@transaction.atomic
+def create_dataset(
+    *, actor: Any, publisher: Organisation | None, data: dict[str, Any], slug: str = "", strict: bool = True,
+    status: str = Status.DRAFT,
+) -> Dataset:
+    """Create a dataset as a draft (or with ``status``) for ``publisher``; returns it."""
+    if actor is not None and not permissions.can_create_dataset(actor, publisher):
+        raise PermissionDenied("You cannot create datasets for this organisation.")
+    fields = _validated(DATASET, {k: v for k, v in data.items() if k != "publisher"}, partial=False, strict=strict)
+    fields.pop("distributions", None)
+    fields.pop("uri", None)
+    title = next(iter(fields["title"].values()))
+    dataset = Dataset(publisher=publisher, slug=_unique_slug(Dataset, slug or title), uri=data.get("uri", "") or "")
+    _apply(dataset, fields)
+    now = timezone.now()
+    dataset.issued = dataset.issued or now.date().isoformat()
+    dataset.modified = dataset.modified or now.replace(microsecond=0).isoformat()
+    if status == Status.PUBLISHED:
+        dataset.status, dataset.published_at = Status.PUBLISHED, now
+    dataset.save()
+    _record_change(dataset, "dataset", "created", actor, {k: [None, v] for k, v in fields.items()})
+    publish("dataset.created", dataset_id=str(dataset.pk))
+    return dataset
+
+
+@transaction.atomic
+def update_dataset(*, actor: Any, dataset: Dataset, data: dict[str, Any], strict: bool = True) -> Dataset:
+    """Change the given fields only (a partial update); history keeps old and new values."""
+    if actor is not None and not permissions.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("You cannot edit this dataset.")
+    fields = _clean_blanks(_validated(DATASET, data, partial=True, strict=strict), dataset)
+    fields.pop("distributions", None)
+    fields.pop("uri", None)
+    if "title" in fields and not fields["title"]:
+        raise InvalidInput("Some fields need attention.", [FieldProblem("title", "is required (dct:title)")])
+    changes = _diff(dataset, fields)
+    if not changes:
+        return dataset
+    _apply(dataset, fields)
+    if "modified" not in data:
+        dataset.modified = timezone.now().replace(microsecond=0).isoformat()
+    dataset.save()
+    _record_change(dataset, "dataset", "updated", actor, changes)
+    publish("dataset.updated", dataset_id=str(dataset.pk))
+    return dataset
+
+
+def publication_problems(dataset: Dataset) -> list[FieldProblem]:
+    """What stops this dataset from being published: violations of the platform's DCAT-AP shapes."""
+    from openingup.catalogue.rdf import dataset_graph
+    from openingup.exchange.shacl import validate
+
+    profile = "hvd" if dataset.hvd_categories or settings_hvd(dataset) else "dcat-ap-3"
+    report = validate(dataset_graph(dataset), profile=profile)
+    return [FieldProblem(p.path or "dataset", p.in_plain_words()) for p in report.problems if p.severity == "violation"]
+
+
+def settings_hvd(dataset: Dataset) -> bool:
+    from openingup.exchange.dcat.namespaces import HVD_LEGISLATION
+
+    return HVD_LEGISLATION in (dataset.applicable_legislation or [])
+
+
+@transaction.atomic
+def publish_dataset(*, actor: Any, dataset: Dataset) -> Dataset:
+    """Publish after the SHACL check; InvalidInput listing every violation otherwise."""
+    if actor is not None and not permissions.can_publish_dataset(actor, dataset):
+        raise PermissionDenied("You cannot publish this dataset.")
+    problems = publication_problems(dataset)
+    if problems:
+        raise InvalidInput("This dataset does not meet DCAT-AP 3 yet.", problems)
+    old = dataset.status
+    dataset.status, dataset.published_at = Status.PUBLISHED, timezone.now()
+    dataset.save(update_fields=["status", "published_at", "updated_at"])
+    _record_change(dataset, "dataset", "published", actor, {"status": [old, Status.PUBLISHED]})
+    publish("dataset.published", dataset_id=str(dataset.pk))
+    return dataset
+
+
+@transaction.atomic
+def archive_dataset(*, actor: Any, dataset: Dataset) -> Dataset:
+    if actor is not None and not permissions.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("You cannot archive this dataset.")
+    old = dataset.status
+    dataset.status = Status.ARCHIVED
+    dataset.save(update_fields=["status", "updated_at"])
+    _record_change(dataset, "dataset", "archived", actor, {"status": [old, Status.ARCHIVED]})
+    publish("dataset.archived", dataset_id=str(dataset.pk))
+    return dataset
+
+
+@transaction.atomic
+def delete_dataset(*, actor: Any, dataset: Dataset) -> None:
+    if actor is not None and not permissions.can_delete_dataset(actor, dataset):
+        raise PermissionDenied("You cannot delete this dataset.")
+    pk = dataset.pk
+    _record_change(dataset, "dataset", "deleted", actor, {"slug": [dataset.slug, None]})
+    for distribution in dataset.distributions.all():
+        if distribution.file:
+            path = distribution.file.name
+            transaction.on_commit(lambda p=path: distribution.file.storage.delete(p))
+    dataset.delete()
+    publish("dataset.deleted", dataset_id=str(pk))
+
+
+def _store_upload(distribution: Distribution, upload: UploadedFile) -> None:
+    if upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise InvalidInput(
+            f"The file is larger than the limit of {limit} MB.",
+            [FieldProblem("file", f"{upload.size:,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,}")],
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = (upload.name or "file").rsplit("/", 1)[-1]
+    distribution.file.save(name, upload, save=False)
+    distribution.byte_size = upload.size
+    distribution.checksum = {"algorithm": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256", "value": digest.hexdigest()}
+    url = f"{settings.BASE_URL}/distributions/{distribution.pk}/download/{slugify(name.rsplit('.', 1)[0])}"
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    url += f".{ext}" if ext else ""
+    distribution.access_url = [url]
+    distribution.download_url = [url]
+    concept = file_type_for_extension(ext) if ext else None
+    if concept and not distribution.format:
+        distribution.format = concept.uri
+        media = concept.extra.get("media_types") or []
+        if media and not distribution.media_type:
+            distribution.media_type = f"https://www.iana.org/assignments/media-types/{media[0]}"
+
+
+@transaction.atomic
+def add_distribution(
+    *, actor: Any, dataset: Dataset, data: dict[str, Any], upload: UploadedFile | None = None, strict: bool = True
+) -> Distribution:
+    """Add a distribution given by URL (``access_url``) or by an uploaded file (then URLs are minted)."""
+    if actor is not None and not permissions.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("You cannot edit this dataset.")
+    # An upload gets its access and download URLs minted, so accessURL is not asked of the caller.
+    fields = _validated(DISTRIBUTION, data, partial=upload is not None, strict=strict)
+    fields.pop("uri", None)
+    position = dataset.distributions.count()
+    distribution = Distribution(dataset=dataset, position=position, uri=data.get("uri", "") or "")
+    _apply(distribution, fields)
+    if upload is not None:
+        _store_upload(distribution, upload)
+    distribution.save()
+    _touch(dataset)
+    _record_change(dataset, "dataset", "distribution added", actor, {"distribution": [None, str(distribution.pk)]})
+    publish("distribution.created", dataset_id=str(dataset.pk), distribution_id=str(distribution.pk))
+    return distribution
+
+
+@transaction.atomic
+def update_distribution(
+    *, actor: Any, distribution: Distribution, data: dict[str, Any], upload: UploadedFile | None = None
+) -> Distribution:
+    dataset = distribution.dataset
+    if actor is not None and not permissions.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("You cannot edit this dataset.")
+    fields = _clean_blanks(_validated(DISTRIBUTION, data, partial=True), distribution)
+    fields.pop("uri", None)
+    if "access_url" in fields and not fields["access_url"] and upload is None:
+        raise InvalidInput("Some fields need attention.", [FieldProblem("access_url", "is required (dcat:accessURL)")])
+    changes = _diff(distribution, fields)
+    _apply(distribution, fields)
+    if upload is not None:
+        old = distribution.file.name if distribution.file else None
+        _store_upload(distribution, upload)
+        changes["file"] = [old, distribution.file.name]
+    if changes:
+        distribution.save()
+        _touch(dataset)
+        _record_change(dataset, "dataset", "distribution updated", actor, {f"distribution.{k}": v for k, v in changes.items()})
+        publish("distribution.updated", dataset_id=str(dataset.pk), distribution_id=str(distribution.pk))
+    return distribution
+
+
+@transaction.atomic
+def delete_distribution(*, actor: Any, distribution: Distribution) -> None:
+    dataset = distribution.dataset
+    if actor is not None and not permissions.can_edit_dataset(actor, dataset):
+        raise PermissionDenied("You cannot edit this dataset.")
+    pk = distribution.pk
+    if distribution.file:
+        name, storage = distribution.file.name, distribution.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    distribution.delete()
+    _touch(dataset)
+    _record_change(dataset, "dataset", "distribution deleted", actor, {"distribution": [str(pk), None]})
+    publish("distribution.deleted", dataset_id=str(dataset.pk), distribution_id=str(pk))
+
+
+def _touch(dataset: Dataset) -> None:
+    dataset.modified = timezone.now().replace(microsecond=0).isoformat()
+    dataset.save(update_fields=["modified", "updated_at"])
+
+
+@transaction.atomic
+def create_data_service(
+    *, actor: Any, publisher: Organisation | None, data: dict[str, Any], slug: str = "", strict: bool = True
+) -> DataService:
+    if actor is not None and not permissions.can_create_dataset(actor, publisher):
+        raise PermissionDenied("You cannot create data services for this organisation.")
+    fields = _validated(DATA_SERVICE, {k: v for k, v in data.items() if k != "publisher"}, partial=False, strict=strict)
+    fields.pop("uri", None)
+    title = next(iter(fields["title"].values()))
+    service = DataService(publisher=publisher, slug=_unique_slug(DataService, slug or title), uri=data.get("uri", "") or "")
+    _apply(service, fields)
+    service.status = Status.PUBLISHED
+    service.save()
+    _record_change(service, "data_service", "created", actor, {k: [None, v] for k, v in fields.items()})
+    publish("data_service.created", data_service_id=str(service.pk))
+    return service
+
+
+@transaction.atomic
+def update_data_service(*, actor: Any, service: DataService, data: dict[str, Any]) -> DataService:
+    if actor is not None and not permissions.can_create_dataset(actor, service.publisher):
+        raise PermissionDenied("You cannot edit this data service.")
+    fields = _clean_blanks(_validated(DATA_SERVICE, data, partial=True), service)
+    fields.pop("uri", None)
+    changes = _diff(service, fields)
+    if changes:
+        _apply(service, fields)
+        service.save()
+        _record_change(service, "data_service", "updated", actor, changes)
+        publish("data_service.updated", data_service_id=str(service.pk))
+    return service
+
+
+@transaction.atomic
+def delete_data_service(*, actor: Any, service: DataService) -> None:
+    if actor is not None and not permissions.can_create_dataset(actor, service.publisher):
+        raise PermissionDenied("You cannot delete this data service.")
+    pk = service.pk
+    _record_change(service, "data_service", "deleted", actor, {"slug": [service.slug, None]})
+    service.delete()
+    publish("data_service.deleted", data_service_id=str(pk))

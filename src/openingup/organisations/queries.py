@@ -1,0 +1,23 @@
+"""Read side of organisations."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from openingup.organisations.models import Organisation
+
+
+def public_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.exclude(kind=Organisation.Kind.EXTERNAL).order_by("kind", "slug")
+
+
+def agent(organisation: Organisation) -> dict[str, object]:
+    """The organisation as a DCAT-AP agent record (see exchange.dcat.fields NODES['agent'])."""
+    record: dict[str, object] = {"uri": organisation.agent_uri, "name": dict(organisation.name)}
+    if organisation.publisher_type:
+        record["type"] = organisation.publisher_type
+    if organisation.email:
+        record["email"] = f"mailto:{organisation.email}"
+    if organisation.homepage:
+        record["homepage"] = organisation.homepage
+    return record
