@@ -8,6 +8,9 @@ literals where IRIs belong, e-mail without ``mailto:``); each such repair is not
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +27,9 @@ from openingup.exchange.dcat.namespaces import expand
 
 # Keep literals' lexical forms ("…Z" stays "…Z"): harvested metadata is passed on without loss.
 rdflib.NORMALIZE_LITERALS = False
+# rdflib logs a traceback for every ill-typed literal; the lexical form is kept and SHACL reports it.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+WKT_LITERAL = re.compile(r"^\s*(<[^>]+>\s*)?(POINT|LINESTRING|POLYGON|MULTI\w+|GEOMETRYCOLLECTION|ENVELOPE)\b", re.I)
 
 # DCAT-AP 2.x and common variants, read as their DCAT-AP 3 equivalents.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -77,12 +83,42 @@ def load_graph(data: bytes, fmt: str, base: str = "urn:openingup:import:") -> rd
             raise RdfError(f"RDF/XML refused: document type declarations and entities are not accepted ({exc})") from exc
         except Exception as exc:
             raise RdfError(f"RDF/XML is not well-formed XML: {exc}") from exc
+    if FORMATS[fmt] == "json-ld":
+        _check_json_ld(data)
     graph = rdflib.Graph()
     try:
         graph.parse(data=data, format=FORMATS[fmt], publicID=base)
     except Exception as exc:
         raise RdfError(f"{fmt} could not be parsed: {exc}") from exc
     return graph
+
+
+def _remote_contexts(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _remote_contexts(item)
+    elif isinstance(value, dict) and isinstance(value.get("@import"), str):
+        yield value["@import"]
+
+
+def _check_json_ld(data: bytes) -> None:
+    """Refuse JSON that is not JSON-LD we can read offline: no remote @context is ever fetched."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RdfError(f"JSON-LD is not valid JSON: {exc}") from exc
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for url in _remote_contexts(node.get("@context")):
+                hint = " (this is a DCAT-US data.json, not DCAT-AP RDF)" if "project-open-data" in url else ""
+                raise RdfError(f"JSON-LD refers to the remote context {url}, which is not fetched{hint}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def parse(data: bytes, fmt: str) -> ParseResult:
@@ -109,6 +145,23 @@ def parse_graph(graph: rdflib.Graph) -> ParseResult:
     if catalogues:
         result.catalogue = reader.record("catalogue", catalogues[0])
     return result
+
+
+def _concept_for_text(predicate: str, text: str) -> str | None:
+    """Map a code written as text ("CSV", "text/csv", "es", "TRAN") to its EU vocabulary IRI."""
+    from openingup.vocabularies import registry
+
+    found = None
+    if predicate == "dct:format":
+        found = registry.file_type_for_media_type(text) if "/" in text else None
+        found = found or registry.vocabulary("file-type").by_code(text.split("/")[-1])
+    elif predicate == "dct:language":
+        code = text.lower().split("-")[0]
+        vocab = registry.vocabulary("language")
+        found = next((c for c in vocab if c.extra.get("iso_639_1") == code), None) or vocab.by_code(code)
+    elif predicate == "dcat:theme":
+        found = registry.vocabulary("data-theme").by_code(text)
+    return found.uri if found else None
 
 
 def _is_stub(graph: rdflib.Graph, subject: Node) -> bool:
@@ -165,6 +218,8 @@ class _Reader:
             items = [self.node(prop, o) for o in objs]
             return items if prop.many else items[0]
         first = objs[0]
+        if kind == "wkt":
+            first = next((o for o in objs if WKT_LITERAL.match(str(o))), first)
         if len({str(o) for o in objs}) > 1:
             self.result.warn(str(subject), f"{prop.predicate} has {len(objs)} values; kept {first}")
         if kind == "iri":
@@ -184,12 +239,9 @@ class _Reader:
             text = str(node).strip()
             if prop.predicate in ("vcard:hasEmail", "foaf:mbox") and "@" in text and ":" not in text:
                 return f"mailto:{text}"
-            if prop.predicate == "dct:format":
-                from openingup.vocabularies.registry import vocabulary
-
-                concept = vocabulary("file-type").by_code(text.split("/")[-1].upper())
-                if concept:
-                    return concept.uri
+            concept = _concept_for_text(prop.predicate, text)
+            if concept:
+                return concept
             if prop.predicate in ("dcat:mediaType", "dcat:compressFormat", "dcat:packageFormat") and "/" in text:
                 return f"https://www.iana.org/assignments/media-types/{text}"
             if text.startswith(("http://", "https://", "mailto:", "tel:")):
