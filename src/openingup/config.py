@@ -45,6 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Comma-separated hosts the safe HTTP client may reach although they resolve to private addresses.",
     ),
+    Setting("OPENINGUP_ADMIN_PASSWORD", "", "Password `openingup createadmin` uses when --password is not given."),
     Setting("OPENINGUP_HTTP_TIMEOUT", "20", "Seconds before an outbound HTTP request (import from URL) gives up."),
     Setting("OPENINGUP_HTTP_MAX_MB", "200", "Largest response body the safe HTTP client accepts, in megabytes."),
 )

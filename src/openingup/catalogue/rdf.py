@@ -17,7 +17,6 @@ from openingup.catalogue.records import (
     catalogue_uri,
     data_service_record,
     dataset_record,
-    dataset_uri,
     series_record,
 )
 from openingup.exchange.dcat.namespaces import expand
@@ -27,8 +26,26 @@ from openingup.exchange.dcat.writers import stream
 XSD_NNI = expand("xsd:nonNegativeInteger")
 
 
+def _serving_services(record: dict[str, object]) -> list[dict[str, object]]:
+    """Data services that serve the dataset or give access to one of its distributions."""
+    wanted = {str(record["uri"])}
+    access = {u for d in record.get("distributions", []) for u in d.get("access_services", [])}  # type: ignore[union-attr]
+    found = []
+    for service in queries.public_data_services():
+        service_record = data_service_record(service)
+        if wanted & set(service_record.get("serves_dataset", [])) or service_record["uri"] in access:
+            found.append(service_record)
+    return found
+
+
 def dataset_resources(dataset: Dataset) -> list[Resource]:
-    return resources("dataset", dataset_record(dataset))
+    """The dataset, its distributions, and the data services through which it is served."""
+    blank = BlankNodes()
+    record = dataset_record(dataset)
+    out = resources("dataset", record, blank)
+    for service in _serving_services(record):
+        out.extend(resources("data_service", service, blank))
+    return out
 
 
 def dataset_document(dataset: Dataset, fmt: str) -> str:
@@ -101,23 +118,23 @@ def _stream(fmt: str, page: Page, rows: QuerySet[Dataset], *, paged: bool) -> It
     chunk = rows.select_related("publisher").prefetch_related(
         Prefetch("distributions", queryset=Distribution.objects.order_by("position", "created_at"))
     )
-    dataset_uris: list[str] = []
+    has_dataset = expand("dcat:dataset")
     body: list[Resource] = []
-
-    def datasets() -> Iterator[Resource]:
-        for dataset in chunk.iterator(chunk_size=500):
-            yield from resources("dataset", dataset_record(dataset, distributions=list(dataset.distributions.all())), blank)
-
-    # The catalogue node lists its datasets, so it is written after collecting their URIs per page.
-    uris = [IRI(dataset_uri(d)) for d in rows.only("uri", "slug")]
-    dataset_uris.extend(uris)
-    cat_pairs.extend((expand("dcat:dataset"), u) for u in uris)
     if page.number == 1:
         for service in queries.public_data_services():
-            cat_pairs.append((expand("dcat:service"), IRI(data_service_record(service)["uri"])))
-            body.extend(resources("data_service", data_service_record(service), blank))
+            record = data_service_record(service)
+            cat_pairs.append((expand("dcat:service"), IRI(record["uri"])))
+            body.extend(resources("data_service", record, blank))
         for series in queries.all_series():
             body.extend(resources("dataset_series", series_record(series), blank))
+
+    def datasets() -> Iterator[Resource]:
+        # The catalogue's dcat:dataset link is written beside each dataset, so memory stays constant.
+        for dataset in chunk.iterator(chunk_size=500):
+            record = dataset_record(dataset, distributions=list(dataset.distributions.all()))
+            yield (cat_subject, [(has_dataset, IRI(record["uri"]))])
+            yield from resources("dataset", record, blank)
+
     extra: list[Resource] = [_hydra(fmt, page)] if paged else []
     return stream(fmt, _chain(head, extra, body, datasets()))
 

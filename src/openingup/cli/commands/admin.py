@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 
 from openingup.cli.commands.common import fail, migrate
 
@@ -22,11 +21,12 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from openingup import config
     from openingup.core.errors import ServiceError
     from openingup.organisations.services import create_user
 
     migrate()
-    password = args.password or os.environ.get("OPENINGUP_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    password = args.password or config.get("OPENINGUP_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     try:
         create_user(username=args.username, email=args.email, password=password, is_superuser=True)
     except ServiceError as exc:

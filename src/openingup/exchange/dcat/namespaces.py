@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 PREFIXES: dict[str, str] = {
     "adms": "http://www.w3.org/ns/adms#",
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -31,14 +33,25 @@ def expand(curie: str) -> str:
     return PREFIXES[prefix] + local
 
 
+_BY_NAMESPACE = {ns: prefix for prefix, ns in PREFIXES.items()}
+
+
+@lru_cache(maxsize=4096)
+def _compact_known(namespace: str, local: str) -> str | None:
+    prefix = _BY_NAMESPACE.get(namespace)
+    if prefix is None or not local or local[0].isdigit():
+        return None
+    if all(c.isalnum() or c in "_-" for c in local):
+        return f"{prefix}:{local}"
+    return None
+
+
 def compact(iri: str) -> str | None:
     """Full IRI → ``prefix:local`` when a known namespace covers it and the local part is safe."""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            local = iri[len(ns) :]
-            if local and all(c.isalnum() or c in "_-" for c in local) and not local[0].isdigit():
-                return f"{prefix}:{local}"
-    return None
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    if cut == 0 or iri[:cut] not in _BY_NAMESPACE:
+        return None
+    return _compact_known(iri[:cut], iri[cut:])
 
 
 RDF_TYPE = expand("rdf:type")

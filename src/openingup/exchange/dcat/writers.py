@@ -29,6 +29,10 @@ class Writer(Protocol):
     def footer(self) -> str: ...
 
 
+def _turtle_iri(iri: str) -> str:
+    return compact(iri) or f"<{iri.translate(_IRI_ESCAPES)}>"
+
+
 class TurtleWriter:
     media_type = "text/turtle"
 
@@ -46,7 +50,7 @@ class TurtleWriter:
             return text
         if isinstance(term, Blank):
             return f"_:{term}"
-        return compact(term) or f"<{term.translate(_IRI_ESCAPES)}>"
+        return _turtle_iri(term)
 
     def resource(self, resource: Resource) -> str:
         subject, pairs = resource
