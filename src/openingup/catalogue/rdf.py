@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import rdflib
@@ -26,10 +27,10 @@ from openingup.exchange.dcat.writers import stream
 XSD_NNI = expand("xsd:nonNegativeInteger")
 
 
-def _serving_services(record: dict[str, object]) -> list[dict[str, object]]:
+def _serving_services(record: dict[str, Any]) -> list[dict[str, Any]]:
     """Data services that serve the dataset or give access to one of its distributions."""
     wanted = {str(record["uri"])}
-    access = {u for d in record.get("distributions", []) for u in d.get("access_services", [])}  # type: ignore[union-attr]
+    access = {u for d in record.get("distributions", []) for u in d.get("access_services", [])}
     found = []
     for service in queries.public_data_services():
         service_record = data_service_record(service)

@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from openingup.catalogue.models import Change, Dataset, DataService, Distribution, Status
+from openingup.catalogue.models import Change, DataService, Dataset, Distribution, Status
 from openingup.catalogue.validation import check
 from openingup.core.errors import FieldProblem, InvalidInput, PermissionDenied
 from openingup.core.events import publish
@@ -29,13 +29,17 @@ _DISTRIBUTION_FIELDS = {p.name for p in DISTRIBUTION}
 _SERVICE_FIELDS = {p.name for p in DATA_SERVICE} - {"publisher"}
 
 
-def _validated(table: tuple[Prop, ...], data: dict[str, Any], *, partial: bool, strict: bool = True) -> dict[str, Any]:
+def _validated(
+    table: tuple[Prop, ...], data: dict[str, Any], *, partial: bool, strict: bool = True
+) -> dict[str, Any]:
     errors, _ = check(table, data, strict=strict, partial=partial)
     if errors:
         raise InvalidInput("Some fields need attention.", errors)
     clean = canonical(table, data)
     if partial:  # keep explicit clears of optional fields
-        clean.update({k: v for k, v in data.items() if v in ("", [], {}, None) and k in {p.name for p in table}})
+        clean.update(
+            {k: v for k, v in data.items() if v in ("", [], {}, None) and k in {p.name for p in table}}
+        )
     return clean
 
 
@@ -59,7 +63,9 @@ def _diff(row: models.Model, fields: dict[str, Any]) -> dict[str, list[Any]]:
 
 def _record_change(row: models.Model, kind: str, action: str, actor: Any, changes: dict[str, Any]) -> None:
     actor_row = actor if getattr(actor, "is_authenticated", False) else None
-    Change.objects.create(resource_type=kind, resource_id=row.pk, action=action, actor=actor_row, changes=changes)
+    Change.objects.create(
+        resource_type=kind, resource_id=row.pk, action=action, actor=actor_row, changes=changes
+    )
 
 
 def _apply(row: models.Model, fields: dict[str, Any]) -> None:
@@ -75,24 +81,41 @@ def _clean_blanks(fields: dict[str, Any], row: models.Model) -> dict[str, Any]:
     for key, value in fields.items():
         if value in ("", [], {}, None):
             current = getattr(row, key)
-            value = "" if isinstance(current, str) else [] if isinstance(current, list) else {} if isinstance(current, dict) else None
+            value = (
+                ""
+                if isinstance(current, str)
+                else []
+                if isinstance(current, list)
+                else {}
+                if isinstance(current, dict)
+                else None
+            )
         out[key] = value
     return out
 
 
 @transaction.atomic
 def create_dataset(
-    *, actor: Any, publisher: Organisation | None, data: dict[str, Any], slug: str = "", strict: bool = True,
+    *,
+    actor: Any,
+    publisher: Organisation | None,
+    data: dict[str, Any],
+    slug: str = "",
+    strict: bool = True,
     status: str = Status.DRAFT,
 ) -> Dataset:
     """Create a dataset as a draft (or with ``status``) for ``publisher``; returns it."""
     if actor is not None and not permissions.can_create_dataset(actor, publisher):
         raise PermissionDenied("You cannot create datasets for this organisation.")
-    fields = _validated(DATASET, {k: v for k, v in data.items() if k != "publisher"}, partial=False, strict=strict)
+    fields = _validated(
+        DATASET, {k: v for k, v in data.items() if k != "publisher"}, partial=False, strict=strict
+    )
     fields.pop("distributions", None)
     fields.pop("uri", None)
     title = next(iter(fields["title"].values()))
-    dataset = Dataset(publisher=publisher, slug=_unique_slug(Dataset, slug or title), uri=data.get("uri", "") or "")
+    dataset = Dataset(
+        publisher=publisher, slug=_unique_slug(Dataset, slug or title), uri=data.get("uri", "") or ""
+    )
     _apply(dataset, fields)
     now = timezone.now()
     dataset.issued = dataset.issued or now.date().isoformat()
@@ -134,7 +157,11 @@ def publication_problems(dataset: Dataset) -> list[FieldProblem]:
 
     profile = "hvd" if dataset.hvd_categories or settings_hvd(dataset) else "dcat-ap-3"
     report = validate(dataset_graph(dataset), profile=profile)
-    return [FieldProblem(p.path or "dataset", p.in_plain_words()) for p in report.problems if p.severity == "violation"]
+    return [
+        FieldProblem(p.path or "dataset", p.in_plain_words())
+        for p in report.problems
+        if p.severity == "violation"
+    ]
 
 
 def settings_hvd(dataset: Dataset) -> bool:
@@ -179,10 +206,16 @@ def delete_dataset(*, actor: Any, dataset: Dataset) -> None:
     _record_change(dataset, "dataset", "deleted", actor, {"slug": [dataset.slug, None]})
     for distribution in dataset.distributions.all():
         if distribution.file:
-            path = distribution.file.name
-            transaction.on_commit(lambda p=path: distribution.file.storage.delete(p))
+            _delete_file_after_commit(distribution)
     dataset.delete()
     publish("dataset.deleted", dataset_id=str(pk))
+
+
+def _delete_file_after_commit(distribution: Distribution) -> None:
+    """Remove an uploaded file only once the row is gone for good (a rollback keeps both)."""
+    name, storage = distribution.file.name, distribution.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _store_upload(distribution: Distribution, upload: UploadedFile) -> None:
@@ -199,7 +232,10 @@ def _store_upload(distribution: Distribution, upload: UploadedFile) -> None:
     name = (upload.name or "file").rsplit("/", 1)[-1]
     distribution.file.save(name, upload, save=False)
     distribution.byte_size = upload.size
-    distribution.checksum = {"algorithm": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256", "value": digest.hexdigest()}
+    distribution.checksum = {
+        "algorithm": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256",
+        "value": digest.hexdigest(),
+    }
     url = f"{settings.BASE_URL}/distributions/{distribution.pk}/download/{slugify(name.rsplit('.', 1)[0])}"
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     url += f".{ext}" if ext else ""
@@ -215,7 +251,12 @@ def _store_upload(distribution: Distribution, upload: UploadedFile) -> None:
 
 @transaction.atomic
 def add_distribution(
-    *, actor: Any, dataset: Dataset, data: dict[str, Any], upload: UploadedFile | None = None, strict: bool = True
+    *,
+    actor: Any,
+    dataset: Dataset,
+    data: dict[str, Any],
+    upload: UploadedFile | None = None,
+    strict: bool = True,
 ) -> Distribution:
     """Add a distribution given by URL (``access_url``) or by an uploaded file (then URLs are minted)."""
     if actor is not None and not permissions.can_edit_dataset(actor, dataset):
@@ -230,7 +271,9 @@ def add_distribution(
         _store_upload(distribution, upload)
     distribution.save()
     _touch(dataset)
-    _record_change(dataset, "dataset", "distribution added", actor, {"distribution": [None, str(distribution.pk)]})
+    _record_change(
+        dataset, "dataset", "distribution added", actor, {"distribution": [None, str(distribution.pk)]}
+    )
     publish("distribution.created", dataset_id=str(dataset.pk), distribution_id=str(distribution.pk))
     return distribution
 
@@ -245,7 +288,9 @@ def update_distribution(
     fields = _clean_blanks(_validated(DISTRIBUTION, data, partial=True), distribution)
     fields.pop("uri", None)
     if "access_url" in fields and not fields["access_url"] and upload is None:
-        raise InvalidInput("Some fields need attention.", [FieldProblem("access_url", "is required (dcat:accessURL)")])
+        raise InvalidInput(
+            "Some fields need attention.", [FieldProblem("access_url", "is required (dcat:accessURL)")]
+        )
     changes = _diff(distribution, fields)
     _apply(distribution, fields)
     if upload is not None:
@@ -255,7 +300,13 @@ def update_distribution(
     if changes:
         distribution.save()
         _touch(dataset)
-        _record_change(dataset, "dataset", "distribution updated", actor, {f"distribution.{k}": v for k, v in changes.items()})
+        _record_change(
+            dataset,
+            "dataset",
+            "distribution updated",
+            actor,
+            {f"distribution.{k}": v for k, v in changes.items()},
+        )
         publish("distribution.updated", dataset_id=str(dataset.pk), distribution_id=str(distribution.pk))
     return distribution
 
@@ -266,9 +317,7 @@ def delete_distribution(*, actor: Any, distribution: Distribution) -> None:
     if actor is not None and not permissions.can_edit_dataset(actor, dataset):
         raise PermissionDenied("You cannot edit this dataset.")
     pk = distribution.pk
-    if distribution.file:
-        name, storage = distribution.file.name, distribution.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+    _delete_file_after_commit(distribution)
     distribution.delete()
     _touch(dataset)
     _record_change(dataset, "dataset", "distribution deleted", actor, {"distribution": [str(pk), None]})
@@ -286,10 +335,14 @@ def create_data_service(
 ) -> DataService:
     if actor is not None and not permissions.can_create_dataset(actor, publisher):
         raise PermissionDenied("You cannot create data services for this organisation.")
-    fields = _validated(DATA_SERVICE, {k: v for k, v in data.items() if k != "publisher"}, partial=False, strict=strict)
+    fields = _validated(
+        DATA_SERVICE, {k: v for k, v in data.items() if k != "publisher"}, partial=False, strict=strict
+    )
     fields.pop("uri", None)
     title = next(iter(fields["title"].values()))
-    service = DataService(publisher=publisher, slug=_unique_slug(DataService, slug or title), uri=data.get("uri", "") or "")
+    service = DataService(
+        publisher=publisher, slug=_unique_slug(DataService, slug or title), uri=data.get("uri", "") or ""
+    )
     _apply(service, fields)
     service.status = Status.PUBLISHED
     service.save()

@@ -18,7 +18,7 @@ decimal    ``"12.5"``                      xsd:decimal
 duration   ``"P1D"``                       xsd:duration
 wkt        ``"POLYGON((…))"``              gsp:wktLiteral
 hex        ``"9f86d0…"``                   xsd:hexBinary
-node       ``{…}`` / ``[{…}]``             a nested resource described by ``node`` (blank unless it has a "uri")
+node       ``{…}`` / ``[{…}]``             nested resource per ``node`` (blank unless it has "uri")
 ========== ============================== ===========================================
 
 Links to other catalogue resources (series, sources, services, versions) carry no ``cls``: those
@@ -56,7 +56,7 @@ class Prop:
         return expand(self.cls) if self.cls else None
 
 
-def P(name: str, predicate: str, kind: str, cls: str | None = None, **kw: object) -> Prop:  # noqa: N802
+def P(name: str, predicate: str, kind: str, cls: str | None = None, **kw: object) -> Prop:
     return Prop(name, predicate, kind, cls, **kw)  # type: ignore[arg-type]
 
 

@@ -18,9 +18,8 @@ from typing import Any
 import rdflib
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_xml
-from rdflib.term import BNode, Node
+from rdflib.term import BNode, Node, URIRef
 from rdflib.term import Literal as RLiteral
-from rdflib.term import URIRef
 
 from openingup.exchange.dcat.fields import CLASSES, NODES, Prop, empty
 from openingup.exchange.dcat.namespaces import expand
@@ -29,7 +28,9 @@ from openingup.exchange.dcat.namespaces import expand
 rdflib.NORMALIZE_LITERALS = False
 # rdflib logs a traceback for every ill-typed literal; the lexical form is kept and SHACL reports it.
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-WKT_LITERAL = re.compile(r"^\s*(<[^>]+>\s*)?(POINT|LINESTRING|POLYGON|MULTI\w+|GEOMETRYCOLLECTION|ENVELOPE)\b", re.I)
+WKT_LITERAL = re.compile(
+    r"^\s*(<[^>]+>\s*)?(POINT|LINESTRING|POLYGON|MULTI\w+|GEOMETRYCOLLECTION|ENVELOPE)\b", re.I
+)
 
 # DCAT-AP 2.x and common variants, read as their DCAT-AP 3 equivalents.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -38,7 +39,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     expand("dcat:startDate"): (expand("schema:startDate"),),
     expand("dcat:endDate"): (expand("schema:endDate"),),
 }
-FORMATS = {"ttl": "turtle", "turtle": "turtle", "rdf": "xml", "xml": "xml", "jsonld": "json-ld", "json": "json-ld"}
+FORMATS = {
+    "ttl": "turtle",
+    "turtle": "turtle",
+    "rdf": "xml",
+    "xml": "xml",
+    "jsonld": "json-ld",
+    "json": "json-ld",
+}
 
 
 class RdfError(ValueError):
@@ -61,7 +69,13 @@ class ParseResult:
 def guess_format(data: bytes, name: str = "", content_type: str = "") -> str:
     """``ttl``, ``rdf`` or ``jsonld`` from the file name, media type, or first bytes."""
     lowered = name.lower().rsplit("?", 1)[0]
-    for ext, fmt in ((".ttl", "ttl"), (".rdf", "rdf"), (".xml", "rdf"), (".jsonld", "jsonld"), (".json", "jsonld")):
+    for ext, fmt in (
+        (".ttl", "ttl"),
+        (".rdf", "rdf"),
+        (".xml", "rdf"),
+        (".jsonld", "jsonld"),
+        (".json", "jsonld"),
+    ):
         if lowered.endswith(ext):
             return fmt
     ct = content_type.split(";")[0].strip().lower()
@@ -80,7 +94,9 @@ def load_graph(data: bytes, fmt: str, base: str = "urn:openingup:import:") -> rd
         try:
             safe_xml(data, forbid_dtd=True)
         except DefusedXmlException as exc:
-            raise RdfError(f"RDF/XML refused: document type declarations and entities are not accepted ({exc})") from exc
+            raise RdfError(
+                f"RDF/XML refused: document type declarations and entities are not accepted ({exc})"
+            ) from exc
         except Exception as exc:
             raise RdfError(f"RDF/XML is not well-formed XML: {exc}") from exc
     if FORMATS[fmt] == "json-ld":
@@ -129,7 +145,11 @@ def parse(data: bytes, fmt: str) -> ParseResult:
 def parse_graph(graph: rdflib.Graph) -> ParseResult:
     result = ParseResult(graph=graph)
     reader = _Reader(graph, result)
-    for kind, target in (("dataset", result.datasets), ("data_service", result.data_services), ("dataset_series", result.series)):
+    for kind, target in (
+        ("dataset", result.datasets),
+        ("data_service", result.data_services),
+        ("dataset_series", result.series),
+    ):
         cls = URIRef(expand(CLASSES[kind][0]))
         for subject in sorted(set(graph.subjects(rdflib.RDF.type, cls)), key=str):
             if _is_stub(graph, subject):
@@ -242,14 +262,21 @@ class _Reader:
             concept = _concept_for_text(prop.predicate, text)
             if concept:
                 return concept
-            if prop.predicate in ("dcat:mediaType", "dcat:compressFormat", "dcat:packageFormat") and "/" in text:
+            if (
+                prop.predicate in ("dcat:mediaType", "dcat:compressFormat", "dcat:packageFormat")
+                and "/" in text
+            ):
                 return f"https://www.iana.org/assignments/media-types/{text}"
             if text.startswith(("http://", "https://", "mailto:", "tel:")):
                 return text
-            self.result.warn(str(subject), f"{prop.predicate}: {text!r} is text where an IRI is expected; left out")
+            self.result.warn(
+                str(subject), f"{prop.predicate}: {text!r} is text where an IRI is expected; left out"
+            )
             return None
         for label in self.graph.objects(node, rdflib.RDFS.label):
-            self.result.warn(str(subject), f"{prop.predicate}: blank node ({label}) where an IRI is expected; left out")
+            self.result.warn(
+                str(subject), f"{prop.predicate}: blank node ({label}) where an IRI is expected; left out"
+            )
             break
         return None
 

@@ -106,8 +106,12 @@ def _objects(prop: Prop, value: Any, blank: Callable[[], Blank], out: list[Resou
 
 
 def describe(
-    table: tuple[Prop, ...], subject: IRI | Blank, cls: str, record: Mapping[str, Any],
-    blank: Callable[[], Blank], out: list[Resource],
+    table: tuple[Prop, ...],
+    subject: IRI | Blank,
+    cls: str,
+    record: Mapping[str, Any],
+    blank: Callable[[], Blank],
+    out: list[Resource],
 ) -> Resource:
     """The resource for one record; nested and typing resources are appended to ``out``."""
     pairs: list[tuple[str, Term]] = [(RDF_TYPE, IRI(expand(cls)))]
@@ -131,7 +135,9 @@ def node(name: str, item: Mapping[str, Any], blank: Callable[[], Blank], out: li
     return subject
 
 
-def resources(kind: str, record: Mapping[str, Any], blank: Callable[[], Blank] | None = None) -> list[Resource]:
+def resources(
+    kind: str, record: Mapping[str, Any], blank: Callable[[], Blank] | None = None
+) -> list[Resource]:
     """Every resource describing one record of ``kind`` (dataset, distribution, data_service, …).
 
     A dataset record may carry ``"distributions"``: a list of distribution records, linked with

@@ -138,13 +138,15 @@ class JsonLdWriter:
 
     def resource(self, resource: Resource) -> str:
         subject, pairs = resource
-        node: dict[str, object] = {"@id": f"_:{subject}" if isinstance(subject, Blank) else str(subject)}
+        properties: dict[str, list[dict[str, str]]] = {}
         types: list[str] = []
         for predicate, obj in pairs:
             if predicate == RDF_TYPE and isinstance(obj, IRI):
                 types.append(self._key(obj))
             else:
-                node.setdefault(self._key(predicate), []).append(self._value(obj))  # type: ignore[union-attr]
+                properties.setdefault(self._key(predicate), []).append(self._value(obj))
+        node: dict[str, object] = {"@id": f"_:{subject}" if isinstance(subject, Blank) else str(subject)}
+        node.update(properties)
         if types:
             node["@type"] = types
         prefix = "  " if self._first else ",\n  "
