@@ -28,11 +28,19 @@ def populate(n: int) -> None:
         pk = uuid.uuid4()
         rows.append(
             Dataset(
-                id=pk, slug=f"dataset-{i}", status=Status.PUBLISHED, publisher=org,
+                id=pk,
+                slug=f"dataset-{i}",
+                status=Status.PUBLISHED,
+                publisher=org,
                 title={"nl": f"Parkeerbezetting {i}", "en": f"Parking occupancy {i}"},
-                description={"nl": f"Bezetting van parkeergarage {i} per kwartier.", "en": f"Occupancy of garage {i}."},
+                description={
+                    "nl": f"Bezetting van parkeergarage {i} per kwartier.",
+                    "en": f"Occupancy of garage {i}.",
+                },
                 keywords={"nl": ["parkeren", "verkeer"], "en": ["parking", "traffic"]},
-                themes=[theme + "TRAN", theme + "REGI"], issued="2024-01-01", modified="2024-06-01T10:00:00Z",
+                themes=[theme + "TRAN", theme + "REGI"],
+                issued="2024-01-01",
+                modified="2024-06-01T10:00:00Z",
                 contact_points=[{"fn": {"": "Team Data"}, "email": "mailto:data@bench.test"}],
                 temporal=[{"start": "2020-01-01", "end": "2024-12-31"}],
                 frequency="http://publications.europa.eu/resource/authority/frequency/DAILY",
@@ -41,9 +49,11 @@ def populate(n: int) -> None:
         )
         dists.append(
             Distribution(
-                dataset_id=pk, access_url=[f"https://bench.test/files/{i}.csv"],
+                dataset_id=pk,
+                access_url=[f"https://bench.test/files/{i}.csv"],
                 format="http://publications.europa.eu/resource/authority/file-type/CSV",
-                licence="http://publications.europa.eu/resource/authority/licence/CC_BY_4_0", byte_size=1000 + i,
+                licence="http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+                byte_size=1000 + i,
             )
         )
     Dataset.objects.bulk_create(rows, batch_size=2000)
@@ -81,15 +91,23 @@ def rdflib_baseline() -> int:
 
     def term(t: object) -> rdflib.term.Node:
         if isinstance(t, Literal):
-            return rdflib.Literal(t.value, lang=t.lang, datatype=rdflib.URIRef(t.datatype) if t.datatype else None)
+            return rdflib.Literal(
+                t.value, lang=t.lang, datatype=rdflib.URIRef(t.datatype) if t.datatype else None
+            )
         if isinstance(t, Blank):
             return nodes.setdefault(t, rdflib.BNode())
         assert isinstance(t, IRI | str)
         return rdflib.URIRef(t)
 
-    rows = public_datasets().select_related("publisher").prefetch_related(Prefetch("distributions", Distribution.objects.all()))
+    rows = (
+        public_datasets()
+        .select_related("publisher")
+        .prefetch_related(Prefetch("distributions", Distribution.objects.all()))
+    )
     for dataset in rows.iterator(chunk_size=500):
-        for subject, pairs in resources("dataset", dataset_record(dataset, distributions=list(dataset.distributions.all())), blank):
+        for subject, pairs in resources(
+            "dataset", dataset_record(dataset, distributions=list(dataset.distributions.all())), blank
+        ):
             s = term(subject)
             for p, o in pairs:
                 graph.add((s, rdflib.URIRef(p), term(o)))
@@ -121,7 +139,8 @@ def main() -> None:
     peaks = [peak_mb(ours, n) for n in (quarter, half, args.datasets)]
     print(
         f"peak traced memory at {quarter:,} / {half:,} / {args.datasets:,} datasets: "
-        + " / ".join(f"{p:.1f}" for p in peaks) + " MB (constant memory: flat, not proportional)"
+        + " / ".join(f"{p:.1f}" for p in peaks)
+        + " MB (constant memory: flat, not proportional)"
     )
 
 

@@ -60,7 +60,11 @@ def main() -> None:
         graph = rdflib.Graph()
         nodes: dict[str, rdflib.BNode] = {}
         for subject, pairs in dataset_resources(dataset):
-            s = nodes.setdefault(subject, rdflib.BNode()) if subject.__class__.__name__ == "Blank" else rdflib.URIRef(subject)
+            s = (
+                nodes.setdefault(subject, rdflib.BNode())
+                if subject.__class__.__name__ == "Blank"
+                else rdflib.URIRef(subject)
+            )
             for p, o in pairs:
                 if hasattr(o, "value"):
                     dt = rdflib.URIRef(o.datatype) if o.datatype else None
@@ -94,13 +98,17 @@ def main() -> None:
             "keywords": {"nl": ["lucht"], "en": ["air"]},
             "themes": ["http://publications.europa.eu/resource/authority/data-theme/ENVI"],
         }
-        response = client.post("/api/v1/datasets", json.dumps(body), content_type="application/json", **headers)
+        response = client.post(
+            "/api/v1/datasets", json.dumps(body), content_type="application/json", **headers
+        )
         assert response.status_code == 201, response.content
 
     t_create = median_ms(create, args.requests)
     print(f"Dataset create through the API, median of {args.requests}:")
     print(f"  opening up POST /api/v1/datasets: {t_create:6.2f} ms (goal <= 15 ms)")
-    print(f"  CKAN 2.12 package_create (PEERS) : {CKAN_CREATE_MS:6.2f} ms  -> {CKAN_CREATE_MS / t_create:.1f}x")
+    print(
+        f"  CKAN 2.12 package_create (PEERS) : {CKAN_CREATE_MS:6.2f} ms  -> {CKAN_CREATE_MS / t_create:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,11 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("OPENINGUP_HOME", "./var", "Folder holding all state of the embedded default: database, uploads, logs."),
+    Setting(
+        "OPENINGUP_HOME",
+        "./var",
+        "Folder holding all state of the embedded default: database, uploads, logs.",
+    ),
     Setting(
         "DATABASE_URL",
         "",
@@ -33,21 +37,45 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Celery broker URL (redis://127.0.0.1:6379/0); empty means the in-process background worker.",
     ),
-    Setting("OPENINGUP_BASE_URL", "http://127.0.0.1:8000", "Public base URL; dataset URIs are minted under it."),
-    Setting("OPENINGUP_SECRET_KEY", "", "Django secret key; empty means one generated once and kept in $OPENINGUP_HOME."),
+    Setting(
+        "OPENINGUP_BASE_URL", "http://127.0.0.1:8000", "Public base URL; dataset URIs are minted under it."
+    ),
+    Setting(
+        "OPENINGUP_SECRET_KEY",
+        "",
+        "Django secret key; empty means one generated once and kept in $OPENINGUP_HOME.",
+    ),
     Setting("OPENINGUP_DEBUG", "false", "Show Django debug pages (never in production)."),
-    Setting("OPENINGUP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver", "Comma-separated host names the web server answers to."),
+    Setting(
+        "OPENINGUP_ALLOWED_HOSTS",
+        "127.0.0.1,localhost,testserver",
+        "Comma-separated host names the web server answers to.",
+    ),
     Setting("OPENINGUP_MAX_UPLOAD_MB", "200", "Largest file a publisher may upload, in megabytes."),
-    Setting("OPENINGUP_LANGUAGES", "en,nl,fr,de,da,sv,nb", "UI languages offered in the language switcher, first is the default."),
-    Setting("OPENINGUP_CATALOGUE_PAGE_SIZE", "100", "Datasets per page of /catalog.ttl, .rdf and .jsonld (Hydra paging)."),
+    Setting(
+        "OPENINGUP_LANGUAGES",
+        "en,nl,fr,de,da,sv,nb",
+        "UI languages offered in the language switcher, first is the default.",
+    ),
+    Setting(
+        "OPENINGUP_CATALOGUE_PAGE_SIZE",
+        "100",
+        "Datasets per page of /catalog.ttl, .rdf and .jsonld (Hydra paging).",
+    ),
     Setting(
         "OPENINGUP_ALLOW_PRIVATE_HOSTS",
         "",
         "Comma-separated hosts the safe HTTP client may reach although they resolve to private addresses.",
     ),
-    Setting("OPENINGUP_ADMIN_PASSWORD", "", "Password `openingup createadmin` uses when --password is not given."),
-    Setting("OPENINGUP_HTTP_TIMEOUT", "20", "Seconds before an outbound HTTP request (import from URL) gives up."),
-    Setting("OPENINGUP_HTTP_MAX_MB", "200", "Largest response body the safe HTTP client accepts, in megabytes."),
+    Setting(
+        "OPENINGUP_ADMIN_PASSWORD", "", "Password `openingup createadmin` uses when --password is not given."
+    ),
+    Setting(
+        "OPENINGUP_HTTP_TIMEOUT", "20", "Seconds before an outbound HTTP request (import from URL) gives up."
+    ),
+    Setting(
+        "OPENINGUP_HTTP_MAX_MB", "200", "Largest response body the safe HTTP client accepts, in megabytes."
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -57,7 +57,11 @@ LAUGHS = b"""<?xml version="1.0"?>
 @pytest.mark.parametrize(
     ("data", "fmt", "message"),
     [
-        (b"@prefix dct: <http://purl.org/dc/terms/> .\n<a> dct:title 'x' ;;; .", "ttl", "could not be parsed"),
+        (
+            b"@prefix dct: <http://purl.org/dc/terms/> .\n<a> dct:title 'x' ;;; .",
+            "ttl",
+            "could not be parsed",
+        ),
         (XXE, "rdf", "document type declarations"),
         (LAUGHS, "rdf", "document type declarations"),
         (b"<rdf:RDF", "rdf", "not well-formed"),

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openingup.catalogue import services
-from openingup.catalogue.models import Change, Dataset, DataService, Distribution, Status
+from openingup.catalogue.models import Change, DataService, Dataset, Distribution, Status
 from openingup.core.errors import InvalidInput, PermissionDenied
 from openingup.exchange.dcat.fields import CLASSES
 from openingup.organisations.models import Membership, Organisation
@@ -39,8 +39,11 @@ def test_every_table_property_has_a_column(kind: str) -> None:
     from openingup.catalogue import models
 
     model = {
-        "dataset": models.Dataset, "distribution": models.Distribution, "data_service": models.DataService,
-        "dataset_series": models.DatasetSeries, "catalogue": models.Catalogue,
+        "dataset": models.Dataset,
+        "distribution": models.Distribution,
+        "data_service": models.DataService,
+        "dataset_series": models.DatasetSeries,
+        "catalogue": models.Catalogue,
     }[kind]
     columns = {f.name for f in model._meta.get_fields()}
     missing = [p.name for p in CLASSES[kind][1] if p.name not in columns]
@@ -48,7 +51,9 @@ def test_every_table_property_has_a_column(kind: str) -> None:
 
 
 def test_create_records_history_and_mints_dates(editor: Any, org: Organisation) -> None:
-    dataset = services.create_dataset(actor=editor, publisher=org, data=_data(keywords={"nl": ["eik", "beuk"]}))
+    dataset = services.create_dataset(
+        actor=editor, publisher=org, data=_data(keywords={"nl": ["eik", "beuk"]})
+    )
     assert dataset.status == Status.DRAFT and dataset.slug == "bomen"
     assert dataset.keywords == {"nl": ["beuk", "eik"]}
     assert dataset.issued and dataset.modified
@@ -86,7 +91,8 @@ def test_unknown_licence_uri_on_a_distribution_is_refused(editor: Any, org: Orga
     dataset = services.create_dataset(actor=editor, publisher=org, data=_data())
     with pytest.raises(InvalidInput) as raised:
         services.add_distribution(
-            actor=editor, dataset=dataset,
+            actor=editor,
+            dataset=dataset,
             data={"access_url": ["https://x.test/f.csv"], "licence": "https://licences.example/mine"},
         )
     assert raised.value.problems[0].field == "licence"
@@ -126,10 +132,12 @@ def test_upload_mints_urls_checksum_and_format(editor: Any, org: Organisation) -
 
     dataset = services.create_dataset(actor=editor, publisher=org, data=_data())
     content = b"id,name\n1,eik\n"
-    dist = services.add_distribution(actor=editor, dataset=dataset, data={}, upload=SimpleUploadedFile("bomen.csv", content))
+    dist = services.add_distribution(
+        actor=editor, dataset=dataset, data={}, upload=SimpleUploadedFile("bomen.csv", content)
+    )
     assert dist.byte_size == len(content)
     assert dist.checksum == {
-        "algorithm": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256",
+        "algorithm": "https://spdx.org/rdf/terms#checksumAlgorithm_sha256",
         "value": hashlib.sha256(content).hexdigest(),
     }
     assert dist.access_url == dist.download_url and dist.access_url[0].endswith("/bomen.csv")
@@ -137,7 +145,9 @@ def test_upload_mints_urls_checksum_and_format(editor: Any, org: Organisation) -
 
 
 def test_publish_requires_dcat_ap_and_reports_problems(editor: Any, org: Organisation) -> None:
-    dataset = services.create_dataset(actor=editor, publisher=org, data={"title": {"nl": "Zonder beschrijving"}})
+    dataset = services.create_dataset(
+        actor=editor, publisher=org, data={"title": {"nl": "Zonder beschrijving"}}
+    )
     with pytest.raises(InvalidInput) as raised:
         services.publish_dataset(actor=editor, dataset=dataset)
     assert any("description" in p.problem for p in raised.value.problems)

@@ -28,7 +28,17 @@ def _subparsers(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser
 
 def test_every_command_and_option_has_help() -> None:
     commands = _subparsers(parser())
-    assert {"serve", "demo", "createadmin", "import", "export", "validate", "worker", "config", "openapi"} <= set(commands)
+    assert {
+        "serve",
+        "demo",
+        "createadmin",
+        "import",
+        "export",
+        "validate",
+        "worker",
+        "config",
+        "openapi",
+    } <= set(commands)
     for name, sub in commands.items():
         assert sub.description or sub.format_help(), name
         for action in sub._actions:
@@ -46,7 +56,11 @@ def test_import_then_export_round_trips(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "out.ttl"
     assert main(["export", "--format", "ttl", "--out", str(out)]) == 0
     graph = rdflib.Graph().parse(out, format="turtle")
-    assert (rdflib.URIRef("https://n.test/ds/1"), rdflib.DCTERMS.title, rdflib.Literal("Bomen", lang="nl")) in graph
+    assert (
+        rdflib.URIRef("https://n.test/ds/1"),
+        rdflib.DCTERMS.title,
+        rdflib.Literal("Bomen", lang="nl"),
+    ) in graph
     for fmt, rdflib_fmt in (("rdf", "xml"), ("jsonld", "json-ld")):
         path = tmp_path / f"out.{fmt}"
         assert main(["export", "--format", fmt, "--out", str(path)]) == 0
@@ -54,7 +68,9 @@ def test_import_then_export_round_trips(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_import_of_broken_input_exits_2_and_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_of_broken_input_exits_2_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken.ttl"
     broken.write_text("@prefix x: <y> . this is not turtle")
     assert main(["import", str(broken)]) == 2

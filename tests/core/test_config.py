@@ -21,7 +21,9 @@ def test_every_environment_variable_read_in_the_code_is_in_the_table() -> None:
     names = {s.name for s in config.SETTINGS}
     used: set[str] = set()
     for path in (ROOT / "src" / "openingup").rglob("*.py"):
-        used |= set(re.findall(r"""(?:config\.get\w*|environ(?:\.get)?)\(\s*["']([A-Z_]+)["']""", path.read_text()))
+        used |= set(
+            re.findall(r"""(?:config\.get\w*|environ(?:\.get)?)\(\s*["']([A-Z_]+)["']""", path.read_text())
+        )
     assert used - names <= {"DJANGO_SETTINGS_MODULE"}, used - names
 
 

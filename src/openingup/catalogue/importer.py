@@ -74,7 +74,9 @@ def _publisher(record: dict[str, Any] | None, default: Organisation | None) -> O
     )
 
 
-def _import_dataset(actor: Any, record: dict[str, Any], organisation: Organisation | None, report: ImportReport) -> None:
+def _import_dataset(
+    actor: Any, record: dict[str, Any], organisation: Organisation | None, report: ImportReport
+) -> None:
     uri = record.get("uri") or ""
     publisher = _publisher(record.get("publisher"), organisation)
     data = {k: v for k, v in record.items() if k not in ("distributions", "publisher")}
@@ -90,17 +92,23 @@ def _import_dataset(actor: Any, record: dict[str, Any], organisation: Organisati
             services.delete_distribution(actor=None, distribution=old)
         dataset = existing
     else:
-        dataset = services.create_dataset(actor=None, publisher=publisher, data=data, strict=False, status=Status.PUBLISHED)
-    for position, dist in enumerate(record.get("distributions", [])):
+        dataset = services.create_dataset(
+            actor=None, publisher=publisher, data=data, strict=False, status=Status.PUBLISHED
+        )
+    for dist in record.get("distributions", []):
         dist = dict(dist)
         if not dist.get("access_url") and dist.get("download_url"):
             dist["access_url"] = list(dist["download_url"])
-            report.warnings.setdefault(uri, []).append("a distribution had no accessURL; its downloadURL is used")
+            report.warnings.setdefault(uri, []).append(
+                "a distribution had no accessURL; its downloadURL is used"
+            )
         services.add_distribution(actor=None, dataset=dataset, data=dist, strict=False)
     (report.updated if existing else report.created).append(uri or dataset.slug)
 
 
-def import_records(*, actor: Any, result: ParseResult, organisation: Organisation | None = None) -> ImportReport:
+def import_records(
+    *, actor: Any, result: ParseResult, organisation: Organisation | None = None
+) -> ImportReport:
     report = ImportReport(warnings=dict(result.warnings))
     for record in result.datasets:
         uri = record.get("uri") or "(blank node dataset)"
@@ -114,7 +122,9 @@ def import_records(*, actor: Any, result: ParseResult, organisation: Organisatio
     return report
 
 
-def import_rdf(*, actor: Any, data: bytes, fmt: str, organisation: Organisation | None = None) -> ImportReport:
+def import_rdf(
+    *, actor: Any, data: bytes, fmt: str, organisation: Organisation | None = None
+) -> ImportReport:
     """Parse and import; RdfError (nothing changed) when the document cannot be read."""
     result = parse(data, fmt)
     report = import_records(actor=actor, result=result, organisation=organisation)

@@ -32,17 +32,23 @@ def _json_dict() -> models.JSONField:
 
 
 def _date() -> models.CharField:
-    return models.CharField(max_length=40, blank=True, help_text="ISO 8601 date, date-time, year or year-month.")
+    return models.CharField(
+        max_length=40, blank=True, help_text="ISO 8601 date, date-time, year or year-month."
+    )
 
 
 class Described(models.Model):
     """What datasets, series, services and the catalogue share: identity, texts, publisher, lifecycle."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    uri = models.CharField(max_length=500, blank=True, db_index=True, help_text="Original URI; minted when empty.")
+    uri = models.CharField(
+        max_length=500, blank=True, db_index=True, help_text="Original URI; minted when empty."
+    )
     title = _json_dict()
     description = _json_dict()
-    publisher = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    publisher = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     contact_points = _json_list()
     issued = _date()
     modified = _date()

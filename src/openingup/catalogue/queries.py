@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from openingup.catalogue.models import Catalogue, Dataset, DatasetSeries, DataService, Distribution, Status
+from openingup.catalogue.models import Catalogue, DataService, Dataset, DatasetSeries, Distribution, Status
 from openingup.core.errors import NotFound
 from openingup.organisations import permissions
 
@@ -32,12 +32,14 @@ def public_datasets() -> QuerySet[Dataset]:
 
 
 def visible_datasets(user: Any) -> QuerySet[Dataset]:
-    """Published datasets, plus drafts and archived ones the user may see."""
+    """Published datasets, plus every dataset of organisations the user belongs to (and their departments).
+
+    Consistent with :func:`permissions.can_view_dataset`, except that archived datasets of others stay
+    reachable by URL but are not listed.
+    """
     if permissions.is_admin(user):
         return Dataset.objects.all()
-    orgs = [o.pk for o in permissions.editable_organisations(user)] if user is not None else []
-    if user is not None and getattr(user, "is_authenticated", False):
-        orgs += list(user.memberships.values_list("organisation_id", flat=True))
+    orgs = permissions.visible_organisation_ids(user)
     return Dataset.objects.filter(Q(status=Status.PUBLISHED) | Q(publisher_id__in=orgs))
 
 
@@ -80,6 +82,7 @@ class DatasetFilter:
     licence: str = ""
     hvd: str = ""
     status: str = ""
+    modified_since: str = ""
 
     @classmethod
     def from_params(cls, params: Any) -> DatasetFilter:
@@ -93,46 +96,60 @@ class DatasetList:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def _matches(dataset: Dataset, f: DatasetFilter, formats: dict[Any, set[str]], licences: dict[Any, set[str]]) -> bool:
-    if f.theme and f.theme not in dataset.themes:
-        return False
-    if f.format and f.format not in formats.get(dataset.pk, set()):
-        return False
-    if f.licence and f.licence not in licences.get(dataset.pk, set()):
-        return False
-    return not (f.hvd and not dataset.hvd_categories)
+def filtered_datasets(user: Any, f: DatasetFilter) -> QuerySet[Dataset]:
+    """The visible datasets matching the filter, newest change first; every condition runs in SQL.
 
-
-def list_datasets(user: Any, f: DatasetFilter, *, offset: int = 0, limit: int = 20) -> DatasetList:
-    """Filter and facet the visible datasets; title/description/keyword text search is plain matching
-    here (the search context brings stemming and ranking)."""
-    rows = visible_datasets(user).select_related("publisher").order_by("-updated_at", "pk")
+    Text search here is plain matching on titles, descriptions and keywords (the search context
+    brings stemming and ranking). ``modified_since`` compares with the last change in this catalogue.
+    """
+    rows = visible_datasets(user)
     if f.publisher:
         rows = rows.filter(publisher__slug=f.publisher)
     if f.status in Status.values:
         rows = rows.filter(status=f.status)
-    if f.q:
-        words = [w for w in f.q.lower().split() if w][:10]
-        for word in words:
-            rows = rows.filter(Q(title__icontains=word) | Q(description__icontains=word) | Q(keywords__icontains=word))
-    candidates = list(rows)
-    formats: dict[Any, set[str]] = {}
-    licences: dict[Any, set[str]] = {}
-    for dist in Distribution.objects.filter(dataset__in=[d.pk for d in candidates]).values("dataset_id", "format", "licence"):
-        formats.setdefault(dist["dataset_id"], set()).add(dist["format"])
-        licences.setdefault(dist["dataset_id"], set()).add(dist["licence"])
-    matched = [d for d in candidates if _matches(d, f, formats, licences)]
+    if f.theme:
+        rows = rows.filter(themes__icontains=f'"{f.theme}"')
+    if f.format:
+        rows = rows.filter(distributions__format=f.format)
+    if f.licence:
+        rows = rows.filter(distributions__licence=f.licence)
+    if f.hvd:
+        rows = rows.exclude(hvd_categories=[])
+    if f.modified_since:
+        rows = rows.filter(updated_at__gte=f.modified_since)
+    for word in [w for w in f.q.lower().split() if w][:10]:
+        rows = rows.filter(Q(title__icontains=word) | Q(description__icontains=word) | Q(keywords__icontains=word))
+    return rows.distinct().order_by("-updated_at", "pk")
+
+
+def facet_counts(rows: QuerySet[Dataset]) -> dict[str, list[tuple[str, int]]]:
+    """Counts per publisher, theme, format, licence and HVD over the given datasets."""
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for d in matched:
-        if d.publisher:
-            counts["publisher"][d.publisher.slug] += 1
-        counts["theme"].update(set(d.themes))
-        counts["format"].update(v for v in formats.get(d.pk, set()) if v)
-        counts["licence"].update(v for v in licences.get(d.pk, set()) if v)
-        if d.hvd_categories:
+    ids = []
+    for pk, slug, themes, hvd in rows.values_list("pk", "publisher__slug", "themes", "hvd_categories"):
+        ids.append(pk)
+        if slug:
+            counts["publisher"][slug] += 1
+        counts["theme"].update(set(themes or []))
+        if hvd:
             counts["hvd"]["yes"] += 1
-    facets = {name: c.most_common(20) for name, c in counts.items() if c}
-    return DatasetList(matched[offset : offset + limit], len(matched), facets)
+    seen: set[tuple[Any, str, str]] = set()
+    for dataset_id, fmt, licence in Distribution.objects.filter(dataset_id__in=ids).values_list(
+        "dataset_id", "format", "licence"
+    ):
+        for name, value in (("format", fmt), ("licence", licence)):
+            if value and (dataset_id, name, value) not in seen:
+                seen.add((dataset_id, name, value))
+                counts[name][value] += 1
+    return {name: c.most_common(20) for name, c in counts.items() if c}
+
+
+def list_datasets(
+    user: Any, f: DatasetFilter, *, offset: int = 0, limit: int = 20, facets: bool = True
+) -> DatasetList:
+    rows = filtered_datasets(user, f)
+    page = list(rows.select_related("publisher")[offset : offset + limit])
+    return DatasetList(page, rows.count(), facet_counts(rows) if facets else {})
 
 
 def history(resource_id: Any, limit: int = 50) -> list[Any]:

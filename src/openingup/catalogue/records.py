@@ -7,8 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Model
 
-from openingup.catalogue.models import Catalogue, Dataset, DatasetSeries, DataService, Distribution
-from openingup.exchange.dcat.fields import CATALOGUE, DATA_SERVICE, DATASET, DATASET_SERIES, DISTRIBUTION, Prop
+from openingup.catalogue.models import Catalogue, DataService, Dataset, DatasetSeries, Distribution
+from openingup.exchange.dcat.fields import (
+    CATALOGUE,
+    DATA_SERVICE,
+    DATASET,
+    DATASET_SERIES,
+    DISTRIBUTION,
+    Prop,
+)
 from openingup.organisations.queries import agent
 
 

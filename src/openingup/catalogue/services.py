@@ -17,16 +17,19 @@ from django.utils.text import slugify
 
 from openingup.catalogue.models import Change, DataService, Dataset, Distribution, Status
 from openingup.catalogue.validation import check
-from openingup.core.errors import FieldProblem, InvalidInput, PermissionDenied
+from openingup.core.errors import Conflict, FieldProblem, InvalidInput, PermissionDenied
 from openingup.core.events import publish
 from openingup.exchange.dcat.fields import DATA_SERVICE, DATASET, DISTRIBUTION, Prop, canonical
 from openingup.organisations import permissions
 from openingup.organisations.models import Organisation
 from openingup.vocabularies.registry import file_type_for_extension
 
-_DATASET_FIELDS = {p.name for p in DATASET} - {"publisher"}
-_DISTRIBUTION_FIELDS = {p.name for p in DISTRIBUTION}
-_SERVICE_FIELDS = {p.name for p in DATA_SERVICE} - {"publisher"}
+# The https form is what the official DCAT-AP 3.0.1 vocabulary shapes (and so the EU portals) accept.
+SHA256 = "https://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+_FIELD_OF = {
+    "dataset": {p.predicate: p.name for p in DATASET},
+    "distribution": {p.predicate: p.name for p in DISTRIBUTION},
+}
 
 
 def _validated(
@@ -43,8 +46,11 @@ def _validated(
     return clean
 
 
-def _unique_slug(model: type[models.Model], text: str, current: Any = None) -> str:
+def _unique_slug(model: type[models.Model], text: str, current: Any = None, *, explicit: bool = False) -> str:
+    """A free slug from the text; an explicitly requested slug that is taken is a Conflict."""
     base = slugify(text)[:100] or "dataset"
+    if explicit and model._default_manager.filter(slug=base).exclude(pk=current).exists():  # type: ignore[attr-defined]
+        raise Conflict(f"The slug {base!r} is already in use.")
     slug, n = base, 1
     while model._default_manager.filter(slug=slug).exclude(pk=current).exists():  # type: ignore[attr-defined]
         n += 1
@@ -155,13 +161,22 @@ def publication_problems(dataset: Dataset) -> list[FieldProblem]:
     from openingup.catalogue.rdf import dataset_graph
     from openingup.exchange.shacl import validate
 
+    from openingup.catalogue.records import dataset_uri, distribution_uri
+
     profile = "hvd" if dataset.hvd_categories or settings_hvd(dataset) else "dcat-ap-3"
     report = validate(dataset_graph(dataset), profile=profile)
-    return [
-        FieldProblem(p.path or "dataset", p.in_plain_words())
-        for p in report.problems
-        if p.severity == "violation"
-    ]
+    own = dataset_uri(dataset)
+    distributions = {distribution_uri(d) for d in dataset.distributions.all()}
+    problems = []
+    for p in report.violations:
+        if p.focus == own and p.path in _FIELD_OF["dataset"]:
+            field = _FIELD_OF["dataset"][p.path]
+        elif p.focus in distributions and p.path in _FIELD_OF["distribution"]:
+            field = f"distributions.{_FIELD_OF['distribution'][p.path]}"
+        else:
+            field = "dataset"
+        problems.append(FieldProblem(field, p.in_plain_words()))
+    return problems
 
 
 def settings_hvd(dataset: Dataset) -> bool:
@@ -233,7 +248,7 @@ def _store_upload(distribution: Distribution, upload: UploadedFile) -> None:
     distribution.file.save(name, upload, save=False)
     distribution.byte_size = upload.size
     distribution.checksum = {
-        "algorithm": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256",
+        "algorithm": SHA256,
         "value": digest.hexdigest(),
     }
     url = f"{settings.BASE_URL}/distributions/{distribution.pk}/download/{slugify(name.rsplit('.', 1)[0])}"
@@ -353,7 +368,7 @@ def create_data_service(
 
 @transaction.atomic
 def update_data_service(*, actor: Any, service: DataService, data: dict[str, Any]) -> DataService:
-    if actor is not None and not permissions.can_create_dataset(actor, service.publisher):
+    if actor is not None and not permissions.can_edit_data_service(actor, service):
         raise PermissionDenied("You cannot edit this data service.")
     fields = _clean_blanks(_validated(DATA_SERVICE, data, partial=True), service)
     fields.pop("uri", None)
@@ -368,7 +383,7 @@ def update_data_service(*, actor: Any, service: DataService, data: dict[str, Any
 
 @transaction.atomic
 def delete_data_service(*, actor: Any, service: DataService) -> None:
-    if actor is not None and not permissions.can_create_dataset(actor, service.publisher):
+    if actor is not None and not permissions.can_delete_data_service(actor, service):
         raise PermissionDenied("You cannot delete this data service.")
     pk = service.pk
     _record_change(service, "data_service", "deleted", actor, {"slug": [service.slug, None]})

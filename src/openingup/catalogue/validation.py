@@ -124,9 +124,12 @@ def _node_problems(prop: Prop, value: Any) -> list[str]:
         problems += [f"{k!r} is not a property here (use {sorted(known)})" for k in item if k not in known]
         if item.get("uri") and not IRI.match(str(item["uri"])):
             problems.append(f"uri {str(item['uri'])[:100]!r} is not an absolute IRI")
+        reference_only = set(item) == {"uri"}  # a link to a resource described elsewhere
         for sub in table:
             if item.get(sub.name) not in (None, "", [], {}):
                 problems += [f"{sub.name} {p}" for p in _value_problems(sub, item[sub.name])]
+            elif sub.mandatory and not reference_only:
+                problems.append(f"{sub.name} is required ({sub.predicate})")
     return problems
 
 
@@ -136,7 +139,11 @@ def _vocabulary_problems(prop: Prop, value: Any) -> list[str]:
         return []
     vocab = vocabulary(name)
     values = value if isinstance(value, list) else [value]
-    return [f"{v!r} is not in the EU {name} vocabulary" for v in values if isinstance(v, str) and v and v not in vocab]
+    return [
+        f"{v!r} is not in the EU {name} vocabulary"
+        for v in values
+        if isinstance(v, str) and v and v not in vocab
+    ]
 
 
 def check(

@@ -52,10 +52,16 @@ def check_url(url: str) -> None:
     allowed = {h.lower() for h in config.get_list("OPENINGUP_ALLOW_PRIVATE_HOSTS")}
     for address in _addresses(host):
         if address in METADATA:
-            raise UnsafeURL(f"{host} resolves to the cloud metadata address {address}, which is never fetched")
+            raise UnsafeURL(
+                f"{host} resolves to the cloud metadata address {address}, which is never fetched"
+            )
         private = (
-            address.is_private or address.is_loopback or address.is_link_local or address.is_multicast
-            or address.is_reserved or address.is_unspecified
+            address.is_private
+            or address.is_loopback
+            or address.is_link_local
+            or address.is_multicast
+            or address.is_reserved
+            or address.is_unspecified
         )
         if private and host.lower() not in allowed:
             raise UnsafeURL(
@@ -71,7 +77,9 @@ def fetch(url: str, *, transport: httpx.BaseTransport | None = None, accept: str
     with httpx.Client(transport=transport, timeout=timeout, follow_redirects=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
             check_url(url)
-            with client.stream("GET", url, headers={"Accept": accept, "User-Agent": "OpeningUp/0.1"}) as response:
+            with client.stream(
+                "GET", url, headers={"Accept": accept, "User-Agent": "OpeningUp/0.1"}
+            ) as response:
                 if response.is_redirect:
                     url = urljoin(url, response.headers.get("location", ""))
                     continue

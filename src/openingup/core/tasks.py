@@ -126,6 +126,8 @@ class InProcessBackend:
         while True:
             job_id = self._queue.get()
             try:
+                # As Django does around a request: a connection left idle since the last job may be stale.
+                close_old_connections()
                 if Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).exists():
                     run_job(job_id)
             except Exception:

@@ -22,10 +22,14 @@ class Organisation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PUBLISHER)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     name = models.JSONField(default=dict, help_text="Name per language code.")
     description = models.JSONField(default=dict, blank=True)
-    uri = models.URLField(max_length=500, blank=True, help_text="Persistent URI; minted from the base URL when empty.")
+    uri = models.URLField(
+        max_length=500, blank=True, help_text="Persistent URI; minted from the base URL when empty."
+    )
     publisher_type = models.URLField(max_length=300, blank=True, help_text="ADMS publisher type URI.")
     homepage = models.URLField(max_length=500, blank=True)
     email = models.EmailField(blank=True)
@@ -57,7 +61,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} of {self.organisation.slug}"

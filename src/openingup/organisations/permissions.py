@@ -28,7 +28,9 @@ def role_in(user: Any, organisation: Organisation | None) -> str | None:
     if not _authenticated(user) or organisation is None:
         return None
     roles = set(
-        Membership.objects.filter(user=user, organisation__in=_lineage(organisation)).values_list("role", flat=True)
+        Membership.objects.filter(user=user, organisation__in=_lineage(organisation)).values_list(
+            "role", flat=True
+        )
     )
     if Membership.Role.EDITOR in roles:
         return Membership.Role.EDITOR
@@ -45,6 +47,25 @@ def can_edit_dataset(user: Any, dataset: Any) -> bool:
 
 can_publish_dataset = can_edit_dataset
 can_delete_dataset = can_edit_dataset
+
+
+def can_edit_data_service(user: Any, service: Any) -> bool:
+    return can_create_dataset(user, service.publisher)
+
+
+can_delete_data_service = can_edit_data_service
+
+
+def visible_organisation_ids(user: Any) -> set[Any]:
+    """Organisations whose drafts the user may see: memberships of any role, and their descendants."""
+    if not _authenticated(user):
+        return set()
+    found = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    frontier = set(found)
+    while frontier:
+        frontier = set(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found
 
 
 def can_view_dataset(user: Any, dataset: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from openingup.organisations.models import Organisation
+from openingup.organisations.models import ApiToken, Organisation
 
 
 def public_organisations() -> QuerySet[Organisation]:
@@ -21,3 +21,8 @@ def agent(organisation: Organisation) -> dict[str, object]:
     if organisation.homepage:
         record["homepage"] = organisation.homepage
     return record
+
+
+def tokens_of(user: object) -> QuerySet[ApiToken]:
+    """A person's API tokens, newest first (the secrets themselves are never stored)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -11,18 +11,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from openingup.core.errors import FieldProblem, InvalidInput, NotFound, PermissionDenied
+from openingup.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from openingup.core.events import publish
 from openingup.organisations import permissions
 from openingup.organisations.models import ApiToken, Membership, Organisation
 
-TOKEN_PREFIX = "ou_"
+TOKEN_PREFIX = "ou_"  # noqa: S105 - a public marker, not a secret
 
 
 @transaction.atomic
 def create_organisation(
-    *, actor: Any, name: dict[str, str], kind: str = Organisation.Kind.PUBLISHER, slug: str = "",
-    parent: Organisation | None = None, **fields: Any,
+    *,
+    actor: Any,
+    name: dict[str, str],
+    kind: str = Organisation.Kind.PUBLISHER,
+    slug: str = "",
+    parent: Organisation | None = None,
+    **fields: Any,
 ) -> Organisation:
     """Create an organisation; InvalidInput when the name is empty or the slug is taken."""
     if actor is not None and not permissions.can_manage_organisation(actor):
@@ -36,7 +41,9 @@ def create_organisation(
     if Organisation.objects.filter(slug=slug).exists():
         raise InvalidInput(f"The slug {slug!r} is taken.", [FieldProblem("slug", "already in use")])
     if kind not in Organisation.Kind.values:
-        raise InvalidInput(f"Unknown kind {kind!r}.", [FieldProblem("kind", f"must be one of {Organisation.Kind.values}")])
+        raise InvalidInput(
+            f"Unknown kind {kind!r}.", [FieldProblem("kind", f"must be one of {Organisation.Kind.values}")]
+        )
     org = Organisation.objects.create(slug=slug, name=clean, kind=kind, parent=parent, **fields)
     publish("organisation.created", organisation_id=str(org.pk))
     return org
@@ -49,7 +56,9 @@ def update_organisation(*, actor: Any, organisation: Organisation, **fields: Any
     allowed = {"name", "description", "uri", "publisher_type", "homepage", "email", "kind", "parent"}
     unknown = set(fields) - allowed
     if unknown:
-        raise InvalidInput("Unknown fields.", [FieldProblem(f, "is not a field of an organisation") for f in sorted(unknown)])
+        raise InvalidInput(
+            "Unknown fields.", [FieldProblem(f, "is not a field of an organisation") for f in sorted(unknown)]
+        )
     for key, value in fields.items():
         setattr(organisation, key, value)
     organisation.save()
@@ -66,7 +75,9 @@ def delete_organisation(*, actor: Any, organisation: Organisation) -> None:
     try:
         organisation.delete()
     except ProtectedError as exc:
-        raise InvalidInput("This organisation still publishes datasets or has departments; move or delete them first.") from exc
+        raise InvalidInput(
+            "This organisation still publishes datasets or has departments; move or delete them first."
+        ) from exc
 
 
 @transaction.atomic
@@ -75,7 +86,9 @@ def add_member(*, actor: Any, organisation: Organisation, user: Any, role: str) 
         raise PermissionDenied("Only administrators can add members.")
     if role not in Membership.Role.values:
         raise InvalidInput(f"Unknown role {role!r}.", [FieldProblem("role", "must be editor or viewer")])
-    membership, _ = Membership.objects.update_or_create(user=user, organisation=organisation, defaults={"role": role})
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
     return membership
 
 
@@ -101,7 +114,9 @@ def _digest(token: str) -> str:
 
 
 @transaction.atomic
-def create_token(*, actor: Any, user: Any, name: str, scopes: list[str] | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    *, actor: Any, user: Any, name: str, scopes: list[str] | None = None
+) -> tuple[ApiToken, str]:
     """Create an API token; returns the row and the token itself, which is never stored or shown again."""
     if actor != user and not permissions.is_admin(actor):
         raise PermissionDenied("You can only create tokens for yourself.")

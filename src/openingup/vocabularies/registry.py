@@ -28,7 +28,10 @@ NAMES = (
     "planned-availability",
     "distribution-status",
     "hvd-category",
+    "publisher-type",
 )
+# Written by the project, not derived from the reference files (no official file is available here).
+PROJECT_WRITTEN = ("publisher-type",)
 MEDIA_TYPE_BASE = "https://www.iana.org/assignments/media-types/"
 _CORE_KEYS = {"code", "uri", "labels"}
 _LANGUAGE_ALIASES = {"no": "nb", "nn": "nb"}

@@ -6,7 +6,19 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from openingup.catalogue import queries
+from openingup.organisations import permissions
+from openingup.web.presentation import pick
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"BASE_URL": settings.BASE_URL, "UI_LANGUAGES": settings.LANGUAGES}
+    """``SITE_NAME`` (the catalogue's title in the active language) and ``CAN_CREATE`` for the header."""
+    user = getattr(request, "user", None)
+    return {
+        "BASE_URL": settings.BASE_URL,
+        "UI_LANGUAGES": settings.LANGUAGES,
+        "SITE_NAME": SimpleLazyObject(lambda: str(pick(queries.catalogue().title))),
+        "CAN_CREATE": SimpleLazyObject(lambda: bool(permissions.editable_organisations(user))),
+    }

@@ -1,4 +1,48 @@
-from django.urls import path
+"""The web shell's routes; mounted at the site root with the namespace ``web``."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
+
+from openingup.web.views import distributions, editor, feeds, public, twins
 
 app_name = "web"
-urlpatterns: list = []
+
+SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("datasets/", public.dataset_list, name="datasets"),
+    path("datasets/new/", editor.dataset_create, name="dataset-new"),
+    re_path(rf"^datasets/{SLUG}\.(?P<fmt>json|ttl|jsonld|rdf)$", twins.dataset_twin, name="dataset-twin"),
+    re_path(rf"^datasets/{SLUG}$", public.dataset_resource, name="dataset-resource"),
+    path("datasets/<slug:slug>/", public.dataset_detail, name="dataset"),
+    path("datasets/<slug:slug>/edit/", editor.dataset_edit, name="dataset-edit"),
+    path("datasets/<slug:slug>/publish/", editor.dataset_publish, name="dataset-publish"),
+    path("datasets/<slug:slug>/archive/", editor.dataset_archive, name="dataset-archive"),
+    path("datasets/<slug:slug>/delete/", editor.dataset_delete, name="dataset-delete"),
+    path(
+        "datasets/<slug:slug>/distributions/new/", distributions.distribution_create, name="distribution-new"
+    ),
+    path(
+        "datasets/<slug:slug>/distributions/<uuid:pk>/edit/",
+        distributions.distribution_edit,
+        name="distribution-edit",
+    ),
+    path(
+        "datasets/<slug:slug>/distributions/<uuid:pk>/delete/",
+        distributions.distribution_delete,
+        name="distribution-delete",
+    ),
+    path("distributions/<uuid:pk>", feeds.distribution_resource, name="distribution"),
+    path("distributions/<uuid:pk>/download/<str:name>", feeds.download, name="download"),
+    path("catalog", feeds.catalogue_resource, name="catalogue"),
+    re_path(r"^catalog\.(?P<fmt>ttl|rdf|jsonld)$", feeds.catalogue_feed, name="catalogue-feed"),
+    path("organisations/", public.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/", public.organisation_detail, name="organisation"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -9,7 +9,9 @@ from openingup.cli.commands.common import fail, migrate
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("createadmin", help="Create an administrator who can manage organisations and all datasets.")
+    p = sub.add_parser(
+        "createadmin", help="Create an administrator who can manage organisations and all datasets."
+    )
     p.add_argument("--username", default="admin", help="User name (default admin).")
     p.add_argument("--email", default="", help="E-mail address.")
     p.add_argument(

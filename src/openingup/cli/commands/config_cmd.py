@@ -7,7 +7,11 @@ import argparse
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("config", help="Show every setting read from the environment and its current value.")
-    p.add_argument("--markdown", action="store_true", help="Print the configuration reference page (docs/configuration.md).")
+    p.add_argument(
+        "--markdown",
+        action="store_true",
+        help="Print the configuration reference page (docs/configuration.md).",
+    )
     p.set_defaults(run=run)
 
 

@@ -10,24 +10,37 @@ from openingup.cli.commands.common import fail, migrate
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("import", help="Import DCAT-AP 2.x/3.x (Turtle, RDF/XML or JSON-LD) from a file or URL.")
+    p = sub.add_parser(
+        "import", help="Import DCAT-AP 2.x/3.x (Turtle, RDF/XML or JSON-LD) from a file or URL."
+    )
     p.add_argument("source", metavar="PATH_OR_URL", help="A file path, or an http(s) URL fetched safely.")
     p.add_argument("--format", choices=("ttl", "rdf", "jsonld"), help="Input format; guessed when left out.")
     p.add_argument("--organisation", metavar="SLUG", help="Publisher for datasets that name none.")
     p.set_defaults(run=run_import)
 
     p = sub.add_parser("export", help="Export the published catalogue as DCAT-AP 3.0.1.")
-    p.add_argument("--format", choices=("ttl", "rdf", "jsonld"), default="ttl", help="Output format (default ttl).")
+    p.add_argument(
+        "--format", choices=("ttl", "rdf", "jsonld"), default="ttl", help="Output format (default ttl)."
+    )
     p.add_argument("--out", metavar="FILE", help="Write to FILE instead of standard output.")
     p.set_defaults(run=run_export)
 
-    p = sub.add_parser("validate", help="Check a DCAT-AP file against the platform's SHACL shapes; exit 1 on violations.")
+    p = sub.add_parser(
+        "validate", help="Check a DCAT-AP file against the platform's SHACL shapes; exit 1 on violations."
+    )
     p.add_argument("path", metavar="PATH", help="Turtle, RDF/XML or JSON-LD file.")
-    p.add_argument("--profile", choices=("dcat-ap-3", "hvd"), default="dcat-ap-3", help="Shapes to apply (default dcat-ap-3).")
+    p.add_argument(
+        "--profile",
+        choices=("dcat-ap-3", "hvd"),
+        default="dcat-ap-3",
+        help="Shapes to apply (default dcat-ap-3).",
+    )
     p.add_argument("--format", choices=("ttl", "rdf", "jsonld"), help="Input format; guessed when left out.")
     p.set_defaults(run=run_validate)
 
-    p = sub.add_parser("openapi", help="Print the REST API's OpenAPI document (docs/openapi.json is this output).")
+    p = sub.add_parser(
+        "openapi", help="Print the REST API's OpenAPI document (docs/openapi.json is this output)."
+    )
     p.set_defaults(run=run_openapi)
 
 

@@ -11,7 +11,9 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("serve", help="Run the platform: migrate, start the background worker and web server.")
     p.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
     p.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
-    p.add_argument("--demo", action="store_true", help="Load the demo municipality when the catalogue is empty.")
+    p.add_argument(
+        "--demo", action="store_true", help="Load the demo municipality when the catalogue is empty."
+    )
     p.add_argument("--threads", type=int, default=8, help="Web server threads (default 8).")
     p.set_defaults(run=run)
 
@@ -34,6 +36,15 @@ def run(args: argparse.Namespace) -> int:
         print("background work goes to Celery at OPENINGUP_BROKER_URL; run `openingup worker` beside this.")
     else:
         in_process_backend().start()
-    print(f"Opening Up at http://{args.host}:{args.port}/ (state in {settings.HOME}) — Ctrl+C stops it.", flush=True)
-    serve(StaticFilesHandler(application), host=args.host, port=args.port, threads=args.threads, ident="openingup")
+    print(
+        f"Opening Up at http://{args.host}:{args.port}/ (state in {settings.HOME}) — Ctrl+C stops it.",
+        flush=True,
+    )
+    serve(
+        StaticFilesHandler(application),
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="openingup",
+    )
     return 0

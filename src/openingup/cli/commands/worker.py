@@ -7,7 +7,9 @@ import time
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("worker", help="Run background work: Celery on OPENINGUP_BROKER_URL, or in this process.")
+    p = sub.add_parser(
+        "worker", help="Run background work: Celery on OPENINGUP_BROKER_URL, or in this process."
+    )
     p.add_argument("--concurrency", type=int, default=2, help="Celery worker processes (default 2).")
     p.set_defaults(run=run)
 

@@ -46,6 +46,7 @@ class Prop:
     node: str | None = None
     many: bool = False
     mandatory: bool = False
+    labelled: bool = False  # describe the IRI with its vocabulary labels (for consumers without that vocabulary)
 
     @property
     def iri(self) -> str:
@@ -76,7 +77,7 @@ NODES: dict[str, tuple[str, tuple[Prop, ...]]] = {
         "foaf:Agent",
         (
             P("name", "foaf:name", "lang", mandatory=True),
-            P("type", "dct:type", "iri", "skos:Concept"),
+            P("type", "dct:type", "iri", "skos:Concept", labelled=True),
             P("email", "foaf:mbox", "iri"),
             P("homepage", "foaf:homepage", "iri", "foaf:Document"),
         ),
@@ -240,7 +241,7 @@ CATALOGUE: tuple[Prop, ...] = (
     P("issued", "dct:issued", "date"),
     P("modified", "dct:modified", "date"),
     P("spatial", "dct:spatial", "node", node="location", many=True),
-    P("theme_taxonomy", "dcat:themeTaxonomy", "iri_list", "skos:ConceptScheme"),
+    P("theme_taxonomy", "dcat:themeTaxonomy", "iri_list", "skos:ConceptScheme", labelled=True),
 )
 
 CLASSES = {

@@ -24,8 +24,6 @@ from rdflib.term import Literal as RLiteral
 from openingup.exchange.dcat.fields import CLASSES, NODES, Prop, empty
 from openingup.exchange.dcat.namespaces import expand
 
-# Keep literals' lexical forms ("…Z" stays "…Z"): harvested metadata is passed on without loss.
-rdflib.NORMALIZE_LITERALS = False
 # rdflib logs a traceback for every ill-typed literal; the lexical form is kept and SHACL reports it.
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 WKT_LITERAL = re.compile(
@@ -102,10 +100,15 @@ def load_graph(data: bytes, fmt: str, base: str = "urn:openingup:import:") -> rd
     if FORMATS[fmt] == "json-ld":
         _check_json_ld(data)
     graph = rdflib.Graph()
+    # Keep literals' lexical forms ("…Z" stays "…Z"): harvested metadata is passed on without loss.
+    # rdflib reads this flag at literal creation; pyshacl flips it globally, so it is set per parse.
+    previous, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
     try:
         graph.parse(data=data, format=FORMATS[fmt], publicID=base)
     except Exception as exc:
         raise RdfError(f"{fmt} could not be parsed: {exc}") from exc
+    finally:
+        rdflib.NORMALIZE_LITERALS = previous
     return graph
 
 

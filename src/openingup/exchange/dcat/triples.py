@@ -47,6 +47,8 @@ _SCALAR_TYPES = {
     "wkt": WKT,
     "hex": XSD + "hexBinary",
 }
+SKOS_PREF_LABEL = expand("skos:prefLabel")
+DCT_TITLE = expand("dct:title")
 _YEAR = re.compile(r"^-?\d{4}$")
 _YEAR_MONTH = re.compile(r"^-?\d{4}-\d{2}$")
 
@@ -60,6 +62,19 @@ def date_datatype(value: str) -> str:
     if _YEAR_MONTH.match(value):
         return XSD_GYEARMONTH
     return XSD_DATE
+
+
+def _labels(iri: str) -> list[tuple[str, Term]]:
+    """skos:prefLabel of a known concept, or dct:title of a known vocabulary (concept scheme)."""
+    from openingup.vocabularies import registry
+
+    concept = registry.concept(iri)
+    if concept is not None:
+        return [(SKOS_PREF_LABEL, Literal(text, lang)) for lang, text in sorted(concept.labels.items())]
+    for name in registry.names():
+        if registry.vocabulary(name).scheme == iri:
+            return [(DCT_TITLE, Literal(name.replace("-", " ").capitalize(), "en"))]
+    return []
 
 
 class BlankNodes:
@@ -91,7 +106,7 @@ def _objects(prop: Prop, value: Any, blank: Callable[[], Blank], out: list[Resou
         cls = prop.class_iri
         for iri in [value] if kind == "iri" else value:
             if cls:
-                out.append((IRI(iri), [(RDF_TYPE, IRI(cls))]))
+                out.append((IRI(iri), [(RDF_TYPE, IRI(cls)), *(_labels(iri) if prop.labelled else [])]))
             yield IRI(iri)
     elif kind == "date":
         yield Literal(value, None, date_datatype(value))
