@@ -30,7 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "DATABASE_URL",
         "",
-        "PostgreSQL URL (postgres://user:pass@host:5432/db); empty means SQLite in $OPENINGUP_HOME/openingup.sqlite3.",
+        "PostgreSQL URL (postgres://user:pass@host:5432/db); empty: SQLite in $OPENINGUP_HOME.",
     ),
     Setting(
         "OPENINGUP_BROKER_URL",

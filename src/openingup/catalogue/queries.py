@@ -118,7 +118,9 @@ def filtered_datasets(user: Any, f: DatasetFilter) -> QuerySet[Dataset]:
     if f.modified_since:
         rows = rows.filter(updated_at__gte=f.modified_since)
     for word in [w for w in f.q.lower().split() if w][:10]:
-        rows = rows.filter(Q(title__icontains=word) | Q(description__icontains=word) | Q(keywords__icontains=word))
+        rows = rows.filter(
+            Q(title__icontains=word) | Q(description__icontains=word) | Q(keywords__icontains=word)
+        )
     return rows.distinct().order_by("-updated_at", "pk")
 
 

@@ -159,9 +159,8 @@ def update_dataset(*, actor: Any, dataset: Dataset, data: dict[str, Any], strict
 def publication_problems(dataset: Dataset) -> list[FieldProblem]:
     """What stops this dataset from being published: violations of the platform's DCAT-AP shapes."""
     from openingup.catalogue.rdf import dataset_graph
-    from openingup.exchange.shacl import validate
-
     from openingup.catalogue.records import dataset_uri, distribution_uri
+    from openingup.exchange.shacl import validate
 
     profile = "hvd" if dataset.hvd_categories or settings_hvd(dataset) else "dcat-ap-3"
     report = validate(dataset_graph(dataset), profile=profile)

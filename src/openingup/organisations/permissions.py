@@ -63,7 +63,9 @@ def visible_organisation_ids(user: Any) -> set[Any]:
     found = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     frontier = set(found)
     while frontier:
-        frontier = set(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        frontier = (
+            set(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
         found |= frontier
     return found
 

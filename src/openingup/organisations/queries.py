@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from openingup.organisations.models import ApiToken, Organisation
@@ -23,6 +25,6 @@ def agent(organisation: Organisation) -> dict[str, object]:
     return record
 
 
-def tokens_of(user: object) -> QuerySet[ApiToken]:
+def tokens_of(user: Any) -> QuerySet[ApiToken]:
     """A person's API tokens, newest first (the secrets themselves are never stored)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from openingup.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
+from openingup.core.errors import FieldProblem, InvalidInput, NotFound, PermissionDenied
 from openingup.core.events import publish
 from openingup.organisations import permissions
 from openingup.organisations.models import ApiToken, Membership, Organisation

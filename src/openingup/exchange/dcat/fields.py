@@ -46,7 +46,9 @@ class Prop:
     node: str | None = None
     many: bool = False
     mandatory: bool = False
-    labelled: bool = False  # describe the IRI with its vocabulary labels (for consumers without that vocabulary)
+    labelled: bool = (
+        False  # describe the IRI with its vocabulary labels (for consumers without that vocabulary)
+    )
 
     @property
     def iri(self) -> str:
