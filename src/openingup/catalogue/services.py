@@ -15,11 +15,27 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from openingup.catalogue.models import Change, DataService, Dataset, Distribution, Status
+from openingup.catalogue.models import (
+    Catalogue,
+    Change,
+    DataService,
+    Dataset,
+    DatasetSeries,
+    Distribution,
+    Status,
+)
 from openingup.catalogue.validation import check
 from openingup.core.errors import Conflict, FieldProblem, InvalidInput, PermissionDenied
 from openingup.core.events import publish
-from openingup.exchange.dcat.fields import DATA_SERVICE, DATASET, DISTRIBUTION, Prop, canonical
+from openingup.exchange.dcat.fields import (
+    CATALOGUE,
+    DATA_SERVICE,
+    DATASET,
+    DATASET_SERIES,
+    DISTRIBUTION,
+    Prop,
+    canonical,
+)
 from openingup.organisations import permissions
 from openingup.organisations.models import Organisation
 from openingup.vocabularies.registry import file_type_for_extension
@@ -388,3 +404,45 @@ def delete_data_service(*, actor: Any, service: DataService) -> None:
     _record_change(service, "data_service", "deleted", actor, {"slug": [service.slug, None]})
     service.delete()
     publish("data_service.deleted", data_service_id=str(pk))
+
+
+@transaction.atomic
+def save_catalogue(*, actor: Any, publisher: Organisation, data: dict[str, Any]) -> Catalogue:
+    """Create or change the instance's one catalogue description (administrators only)."""
+    if actor is not None and not permissions.can_manage_organisation(actor):
+        raise PermissionDenied("Only administrators can describe the catalogue.")
+    from openingup.organisations.queries import agent
+
+    fields = _validated(CATALOGUE, {**data, "publisher": agent(publisher)}, partial=False)
+    fields.pop("uri", None)
+    fields.pop("publisher")
+    catalogue = Catalogue.objects.first() or Catalogue()
+    changes = _diff(catalogue, fields) if catalogue.pk else {k: [None, v] for k, v in fields.items()}
+    _apply(catalogue, fields)
+    catalogue.publisher = publisher
+    catalogue.save()
+    _record_change(catalogue, "catalogue", "saved", actor, changes)
+    publish("catalogue.saved", catalogue_id=str(catalogue.pk))
+    return catalogue
+
+
+@transaction.atomic
+def create_dataset_series(
+    *, actor: Any, publisher: Organisation | None, data: dict[str, Any], slug: str = ""
+) -> DatasetSeries:
+    """Create a dataset series; datasets join it through their ``in_series`` IRIs."""
+    if actor is not None and not permissions.can_create_dataset(actor, publisher):
+        raise PermissionDenied("You cannot create series for this organisation.")
+    fields = _validated(DATASET_SERIES, {k: v for k, v in data.items() if k != "publisher"}, partial=False)
+    fields.pop("uri", None)
+    title = next(iter(fields["title"].values()))
+    series = DatasetSeries(
+        publisher=publisher,
+        slug=_unique_slug(DatasetSeries, slug or title, explicit=bool(slug)),
+        uri=data.get("uri", ""),
+    )
+    _apply(series, fields)
+    series.save()
+    _record_change(series, "dataset_series", "created", actor, {k: [None, v] for k, v in fields.items()})
+    publish("dataset_series.created", dataset_series_id=str(series.pk))
+    return series

@@ -32,12 +32,10 @@ from openingup.catalogue.demo.files import Town
 from openingup.catalogue.demo.generators import generate
 from openingup.catalogue.models import Catalogue, DataService, Dataset, DatasetSeries, Distribution
 from openingup.catalogue.records import data_service_uri, dataset_uri, series_uri
-from openingup.catalogue.validation import VOCABULARY_OF, check
+from openingup.catalogue.validation import VOCABULARY_OF
 from openingup.core.errors import FieldProblem, InvalidInput, NotFound
-from openingup.exchange.dcat.fields import CATALOGUE, DATASET_SERIES
 from openingup.organisations import services as organisation_services
 from openingup.organisations.models import Organisation
-from openingup.organisations.queries import agent
 from openingup.vocabularies.registry import file_type_for_extension, media_type_for_file_type, vocabulary
 
 __all__ = ["load_demo", "municipality", "town"]
@@ -154,19 +152,18 @@ class _Loader:
         self.organisations[item["key"]] = org
 
     def _catalogue(self, item: dict[str, Any]) -> None:
-        """The catalogue row (there is no catalogue service yet); an existing one is left as it is."""
+        """The catalogue description; an existing one is left as it is."""
         if Catalogue.objects.exists():
             return
         publisher = self.organisations[item["publisher"]]
         record = self._resolved({k: v for k, v in item.items() if k != "publisher"})
         record["spatial"] = [self._location()]
         record["modified"] = timezone.now().date().isoformat()
-        _check(CATALOGUE, {**record, "publisher": agent(publisher)}, "catalogue")
-        Catalogue.objects.create(publisher=publisher, **record)
+        services.save_catalogue(actor=self.actor, publisher=publisher, data=record)
         self.counts["catalogue"] = 1
 
     def _series(self, item: dict[str, Any]) -> None:
-        """A dataset series (there is no series service yet), checked against the property table."""
+        """A dataset series (an existing one with the same slug is reused)."""
         record = self._resolved(
             {k: v for k, v in item.items() if k not in ("key", "slug", "publisher", "contact")}
         )
@@ -174,11 +171,12 @@ class _Loader:
         record["spatial"] = [self._location()]
         record["modified"] = timezone.now().date().isoformat()
         publisher = self.organisations[item["publisher"]]
-        _check(DATASET_SERIES, {**record, "publisher": agent(publisher)}, f"series {item['slug']}")
-        series, created = DatasetSeries.objects.get_or_create(
-            slug=item["slug"], defaults={"publisher": publisher, **record}
-        )
-        self.counts["series"] += int(created)
+        series = DatasetSeries.objects.filter(slug=item["slug"]).first()
+        if series is None:
+            series = services.create_dataset_series(
+                actor=self.actor, publisher=publisher, data=record, slug=item["slug"]
+            )
+            self.counts["series"] += 1
         self.series[item["key"]] = series
 
     def _dataset(self, item: dict[str, Any], service_url: str) -> Dataset:
@@ -357,9 +355,3 @@ def _concept_uri(name: str, value: str) -> str:
     if concept is None:
         raise InvalidInput(f"The demo data uses {value!r}, which is not a code of the EU {name} vocabulary.")
     return concept.uri
-
-
-def _check(table: Any, record: dict[str, Any], what: str) -> None:
-    errors, _ = check(table, record)
-    if errors:
-        raise InvalidInput(f"The demo {what} does not pass the checks.", errors)
