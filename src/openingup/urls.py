@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/v1/", include("openingup.api.urls")),
     path("", include("openingup.web.urls")),
 ]
+
+handler404 = "openingup.web.views.common.page_not_found"
+handler403 = "openingup.web.views.common.permission_denied"

@@ -225,3 +225,10 @@ def test_login_and_logout(client: Any, editor: Any) -> None:
 
     assert client.post("/logout/").status_code == 302
     assert "Log in" in text(client.get("/"))
+
+
+@pytest.mark.django_db
+def test_unknown_urls_get_the_sites_own_404_page(client: Any) -> None:
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b'<html lang="' in response.content and b"skip" in response.content.lower()

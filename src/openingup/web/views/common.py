@@ -45,3 +45,13 @@ def offset_param(value: str | None) -> int:
     """A list offset from the query string; anything but a whole number ≥ 0 means the start."""
     text = (value or "").strip()
     return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's handler404: the site's own page for unknown URLs."""
+    return not_found(request)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's handler403."""
+    return forbidden(request)
