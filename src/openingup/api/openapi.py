@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 REF = "#/components/schemas/{model}"
-UPDATE_COMMAND = "python -m openingup.api.openapi > docs/openapi.json"
+UPDATE_COMMAND = "openingup openapi > docs/openapi.json"
 ERROR_RESPONSE = {
     "description": "Any error, in the one envelope of this API (status 400, 401, 403, 404, 405, 409 or 500).",
     "content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorEnvelope")}}},

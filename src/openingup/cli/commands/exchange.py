@@ -113,9 +113,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_openapi(args: argparse.Namespace) -> int:
-    import json
+    from openingup.api.openapi import render
 
-    from openingup.api.openapi import document
-
-    print(json.dumps(document(), indent=1, sort_keys=True, ensure_ascii=False))
+    sys.stdout.write(render())
     return 0
