@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from openingup.core import tasks
 from openingup.core.models import Job
@@ -149,6 +150,35 @@ def test_the_in_process_backend_runs_jobs_in_order(registry, in_process):
     assert [j.started_at for j in jobs] == sorted(j.started_at for j in jobs)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_in_process_worker_replaces_a_connection_ended_while_idle(registry, in_process):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL, which can end another session's connection")
+    registry.task("tests.add")(add)
+    database = connection.settings_dict  # shared by every thread's connection
+    database["CONN_MAX_AGE"] = 1  # production keeps connections 60 s; shortened
+    try:
+        tasks.enqueue("tests.add", a=1, b=1)
+        in_process.join(timeout=30)  # the worker keeps its connection
+        time.sleep(1.2)
+        with connection.cursor() as cursor:  # as a server restart or an idle timeout would
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+        job = tasks.enqueue("tests.add", a=2, b=2)
+        in_process.join(timeout=30)
+
+        job.refresh_from_db()
+        assert job.status == Job.Status.DONE, job.message
+    finally:
+        database["CONN_MAX_AGE"] = 0
+        time.sleep(1.2)  # the worker's connection ages out, so its next job closes it
+        tasks.enqueue("tests.add", a=0, b=0)
+        in_process.join(timeout=30)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("percent", "stored"),
@@ -188,3 +218,39 @@ def test_run_job_fails_a_job_whose_task_is_not_registered():
     assert finished.status == Job.Status.FAILED
     assert finished.message == "unknown task 'tests.removed-in-an-upgrade'"
     assert finished.finished_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_runs_once_even_when_delivered_twice() -> None:
+    from openingup.core import tasks as core_tasks
+    from openingup.core.models import Job
+
+    calls: list[int] = []
+
+    @core_tasks.task("tests.count_once")
+    def count_once(progress: core_tasks.Progress) -> dict[str, int]:
+        calls.append(1)
+        return {"n": len(calls)}
+
+    job = Job.objects.create(name="tests.count_once")
+    assert core_tasks.run_job(str(job.pk)).status == Job.Status.DONE
+    assert core_tasks.run_job(str(job.pk)).result == {"n": 1}
+    assert calls == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_broker_fails_the_job_with_a_reason(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openingup.core import celery as core_celery
+    from openingup.core import tasks as core_tasks
+    from openingup.core.models import Job
+
+    def refuse(job_id: str) -> None:
+        raise ConnectionRefusedError("Error 111 connecting to 127.0.0.1:1")
+
+    monkeypatch.setattr(core_celery.run_job_task, "delay", refuse)
+    monkeypatch.setattr(core_celery, "configure", lambda url: core_celery.app)
+    settings.BROKER_URL = "redis://127.0.0.1:1/0"
+    job = Job.objects.create(name="tests.count_once")
+    core_tasks.CeleryBackend().submit(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "unreachable" in job.message

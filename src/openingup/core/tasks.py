@@ -63,7 +63,10 @@ def registered() -> dict[str, TaskFunction]:
 
 
 def run_job(job_id: str) -> Job:
-    """Run one queued job to completion and record the outcome; never raises for task failures."""
+    """Run one queued job to completion and record the outcome; never raises for task failures.
+
+    A job that is no longer queued (already running, done or failed) is returned untouched.
+    """
     job = Job.objects.get(pk=job_id)
     fn = _registry.get(job.name)
     if fn is None:
@@ -71,7 +74,12 @@ def run_job(job_id: str) -> Job:
             status=Job.Status.FAILED, message=f"unknown task {job.name!r}", finished_at=timezone.now()
         )
         return Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    # Claim the job: a redelivered message (Celery acks late) or a second worker finds it taken.
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return Job.objects.get(pk=job_id)
     try:
         result = fn(Progress(str(job_id)), **job.arguments) or {}
     except Exception as exc:
@@ -142,7 +150,13 @@ class CeleryBackend:
         from openingup.core.celery import configure, run_job_task
 
         configure(settings.BROKER_URL)
-        run_job_task.delay(job_id)
+        try:
+            run_job_task.delay(job_id)
+        except Exception as exc:  # the broker is unreachable: say so on the job instead of losing it silently
+            log.exception("could not hand job %s to the broker", job_id)
+            Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+                status=Job.Status.FAILED, message=f"the task queue is unreachable: {exc}", finished_at=timezone.now()
+            )
 
 
 _in_process = InProcessBackend()
@@ -156,11 +170,15 @@ def in_process_backend() -> InProcessBackend:
     return _in_process
 
 
-def enqueue(name: str, **arguments: Any) -> Job:
-    """Record a job and submit it after commit; ValueError when no task has this name."""
+def enqueue(name: str, *, created_by: Any = None, **arguments: Any) -> Job:
+    """Record a job and submit it after commit; ValueError when no task has this name.
+
+    ``created_by`` is the person who asked for the work (not passed to the task); the job's page
+    shows it only to them and to administrators."""
     if name not in _registry:
         raise ValueError(f"no background task is registered as {name!r}")
-    job = Job.objects.create(name=name, arguments=arguments)
+    starter = created_by if getattr(created_by, "is_authenticated", False) else None
+    job = Job.objects.create(name=name, arguments=arguments, created_by=starter)
     target = backend()
     transaction.on_commit(lambda: target.submit(str(job.pk)))
     return job
