@@ -21,7 +21,6 @@ def configure(broker_url: str) -> Celery:
     """Point the app at a broker (called with settings.BROKER_URL before use)."""
     if app.conf.broker_url != broker_url:
         app.conf.broker_url = broker_url
-        # Connections pooled for the previous broker must not be reused for the new one.
     return app
 
 
