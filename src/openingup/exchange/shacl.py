@@ -24,6 +24,8 @@ from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from openingup.exchange.dcat.namespaces import compact
+
 __all__ = ["PROFILES", "Problem", "ValidationReport", "validate"]
 
 PROFILES: tuple[str, ...] = ("dcat-ap-3", "hvd")
@@ -36,27 +38,6 @@ _PROFILE_FILES: dict[str, tuple[str, ...]] = {
 
 _SEVERITY_NAMES: dict[Node, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
-
-# Prefixes used to show predicates and values the way the specification writes them.
-_PREFIXES: dict[str, str] = {
-    "adms": "http://www.w3.org/ns/adms#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dcatap": "http://data.europa.eu/r5r/",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "locn": "http://www.w3.org/ns/locn#",
-    "odrl": "http://www.w3.org/ns/odrl/2/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "http://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "spdx": "http://spdx.org/rdf/terms#",
-    "time": "http://www.w3.org/2006/time#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 # Human names of classes, used when a shape does not name the class of its focus node.
 _CLASS_NAMES: dict[str, str] = {
@@ -279,12 +260,7 @@ def _node_id(node: Node | None) -> str:
 
 def _compact(node: Node) -> str:
     iri = str(node)
-    for prefix, namespace in _PREFIXES.items():
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
-            if local and all(c.isalnum() or c in "_-." for c in local):
-                return f"{prefix}:{local}"
-    return f"<{iri}>"
+    return compact(iri) or f"<{iri}>"
 
 
 def _path_text(results: Graph, path: Node) -> str:
