@@ -9,6 +9,8 @@ fixture (a Selenium Chrome driver); serve pages with pytest-django's ``live_serv
         violations = axe_violations(browser, f"{live_server.url}/datasets/")
         assert not violations, format_violations(violations)
 
+``axe_violations_here(browser)`` checks the page the browser shows now (after a form post, say).
+
 ``from tests.browser import browser`` works as well. Tests using ``browser`` get the ``browser`` mark and
 are skipped, with the reason, when Chromium, chromedriver or axe-core (``OPENINGUP_AXE_JS``, the path of
 ``axe.min.js``; ``.ci/run`` installs it) is missing.
@@ -118,15 +120,27 @@ def axe_violations(
     Each violation is ``{"id", "impact", "help", "help_url", "targets"}``, ``targets`` being the CSS
     selectors of the offending elements. Raises ``RuntimeError`` when axe itself fails on the page.
     """
-    wanted = set(impacts)
-    unknown = wanted - set(AXE_IMPACTS)
-    if unknown:
-        raise ValueError(f"unknown axe impact(s) {sorted(unknown)}; choose from {AXE_IMPACTS}")
+    _check_impacts(impacts)
     driver.get(url)
+    return axe_violations_here(driver, impacts)
+
+
+def axe_violations_here(
+    driver: Any, impacts: Iterable[str] = ("serious", "critical")
+) -> list[dict[str, Any]]:
+    """Like :func:`axe_violations`, on the page the browser shows now instead of a freshly loaded URL.
+
+    For pages that only exist as the answer to something done in the browser: a form sent with
+    validation errors, a page after a click or a script's change::
+
+        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        violations = axe_violations_here(browser)
+    """
+    wanted = _check_impacts(impacts)
     driver.execute_script(_axe_source(os.environ["OPENINGUP_AXE_JS"]))
     outcome = driver.execute_async_script(_RUN_AXE, list(AXE_TAGS))
     if "error" in outcome:
-        raise RuntimeError(f"axe-core failed on {url}: {outcome['error']}")
+        raise RuntimeError(f"axe-core failed on {driver.current_url}: {outcome['error']}")
     return [
         {
             "id": violation["id"],
@@ -138,6 +152,14 @@ def axe_violations(
         for violation in outcome["violations"]
         if violation["impact"] in wanted
     ]
+
+
+def _check_impacts(impacts: Iterable[str]) -> set[str]:
+    wanted = set(impacts)
+    unknown = wanted - set(AXE_IMPACTS)
+    if unknown:
+        raise ValueError(f"unknown axe impact(s) {sorted(unknown)}; choose from {AXE_IMPACTS}")
+    return wanted
 
 
 def format_violations(violations: list[dict[str, Any]]) -> str:

@@ -239,7 +239,9 @@ def test_a_job_runs_once_even_when_delivered_twice() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unreachable_broker_fails_the_job_with_a_reason(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_broker_fails_the_job_with_a_reason(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from openingup.core import celery as core_celery
     from openingup.core import tasks as core_tasks
     from openingup.core.models import Job

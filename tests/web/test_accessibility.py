@@ -6,42 +6,24 @@ is missing. Editor pages are checked logged in through the login form, as a pers
 
 from __future__ import annotations
 
-import os
+import uuid
 from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
+from openingup.catalogue import records
+from openingup.catalogue import services as catalogue
 from openingup.catalogue.models import Dataset
+from openingup.core.models import Job
+from openingup.organisations import services as organisations
 from openingup.organisations.models import Organisation
-from tests import browser as harness
-from tests.browser import axe_violations, format_violations
+from tests.browser import axe_violations, axe_violations_here, format_violations
 from tests.conftest import PASSWORD
-from tests.web.conftest import make_dataset
+from tests.web.conftest import CC_BY, make_dataset
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def violations_here(driver: Any) -> list[dict[str, Any]]:
-    """axe on the page the browser shows now (after a form post), not on a freshly loaded URL.
-
-    ``axe_violations`` always loads its URL first; a page showing validation errors only exists as the
-    answer to a POST, so this runs the harness's own axe call on the current document."""
-    driver.execute_script(harness._axe_source(os.environ["OPENINGUP_AXE_JS"]))
-    outcome = driver.execute_async_script(harness._RUN_AXE, list(harness.AXE_TAGS))
-    assert "error" not in outcome, outcome.get("error")
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "help_url": v["helpUrl"],
-            "targets": [" ".join(map(str, node["target"])) for node in v["nodes"]],
-        }
-        for v in outcome["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture
@@ -129,7 +111,7 @@ def test_the_edit_form_with_errors_has_no_serious_violations(
 
     assert "There is a problem" in browser.page_source
     assert browser.switch_to.active_element.get_attribute("data-error-summary") is not None
-    violations = violations_here(browser)
+    violations = axe_violations_here(browser)
     assert violations == [], format_violations(violations)
 
 
@@ -141,5 +123,171 @@ def test_the_distribution_form_with_errors_has_no_serious_violations(
     submit(browser)
 
     assert "Upload a file or give an access URL." in browser.page_source
-    violations = violations_here(browser)
+    violations = axe_violations_here(browser)
     assert violations == [], format_violations(violations)
+
+
+# -------------------------------------------------------------------- data services, account, imports
+
+JOB_DONE = uuid.UUID("00000000-0000-4000-8000-00000000d0e1")
+JOB_FAILED = uuid.UUID("00000000-0000-4000-8000-00000000fa11")
+JOB_RUNNING = uuid.UUID("00000000-0000-4000-8000-0000000000a1")
+
+
+@pytest.fixture
+def tools(site: Dataset, organisation: Organisation, editor: Any) -> None:
+    """A data service serving the site's datasets, two tokens of the editor, and three of their jobs."""
+    catalogue.create_data_service(
+        actor=None,
+        publisher=organisation,
+        data={
+            "title": {"en": "Trees API"},
+            "description": {"en": "Every tree, one request away."},
+            "endpoint_url": ["https://api.example.org/trees"],
+            "serves_dataset": [records.dataset_uri(site), "https://elsewhere.example/ds/1"],
+            "licence": CC_BY,
+            "hvd_categories": ["http://data.europa.eu/bna/c_ac64a52d"],
+            "contact_points": [{"fn": {"": "API desk"}, "email": "mailto:api@example.org"}],
+        },
+    )
+    organisations.create_token(actor=editor, user=editor, name="Harvester")
+    old, _secret = organisations.create_token(actor=editor, user=editor, name="Old script")
+    organisations.revoke_token(actor=editor, token=old)
+    report = {
+        "created": [records.dataset_uri(site)],
+        "updated": ["https://old-portal.test/ds/9"],
+        "failed": [{"uri": "https://old-portal.test/ds/2", "reason": "the dataset has no title"}],
+        "warnings": {"https://old-portal.test/ds/9": ["a distribution had no accessURL"]},
+    }
+    url = {"url": "https://old-portal.test/catalog.ttl", "organisation": "example"}
+    Job.objects.create(
+        id=JOB_DONE,
+        name="catalogue.import_url",
+        arguments=url,
+        status="done",
+        progress=100,
+        result=report,
+        created_by=editor,
+    )
+    Job.objects.create(
+        id=JOB_FAILED,
+        name="catalogue.import_file",
+        arguments={"filename": "broken.ttl"},
+        status="failed",
+        progress=5,
+        message="ttl could not be parsed: Bad syntax at line 2",
+        created_by=editor,
+    )
+    Job.objects.create(
+        id=JOB_RUNNING,
+        name="catalogue.import_url",
+        arguments=url,
+        status="running",
+        progress=40,
+        message="importing",
+        created_by=editor,
+    )
+
+
+@pytest.mark.parametrize("path", ["/data-services/", "/data-services/trees-api/"])
+def test_data_service_pages_have_no_serious_violations(
+    browser: Any, live_server: Any, tools: None, path: str
+) -> None:
+    violations = axe_violations(browser, f"{live_server.url}{path}")
+
+    assert violations == [], f"{path}:\n{format_violations(violations)}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/data-services/new/",
+        "/data-services/trees-api/",
+        "/data-services/trees-api/edit/",
+        "/data-services/trees-api/delete/",
+        "/datasets/addresses/distributions/new/",
+        "/account/",
+        "/imports/new/",
+        f"/jobs/{JOB_DONE}/",
+        f"/jobs/{JOB_FAILED}/",
+        f"/jobs/{JOB_RUNNING}/",
+    ],
+)
+def test_new_editor_pages_have_no_serious_violations(
+    browser: Any, live_server: Any, tools: None, editor: Any, path: str
+) -> None:
+    log_in(browser, live_server.url, editor.username)
+
+    violations = axe_violations(browser, f"{live_server.url}{path}")
+
+    assert browser.current_url == f"{live_server.url}{path}"
+    assert violations == [], f"{path}:\n{format_violations(violations)}"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/data-services/new/", "Give at least one endpoint URL."),
+        ("/account/", "Give the token a name."),
+        ("/imports/new/", "Give the address of a document or choose a file."),
+    ],
+)
+def test_new_forms_with_errors_have_no_serious_violations(
+    browser: Any, live_server: Any, tools: None, editor: Any, path: str, expected: str
+) -> None:
+    log_in(browser, live_server.url, editor.username)
+    browser.get(f"{live_server.url}{path}")
+    submit(browser)
+
+    assert expected in browser.page_source
+    assert browser.switch_to.active_element.get_attribute("data-error-summary") is not None
+    violations = axe_violations_here(browser)
+    assert violations == [], format_violations(violations)
+
+
+def test_the_new_token_page_has_no_serious_violations(
+    browser: Any, live_server: Any, site: Dataset, editor: Any
+) -> None:
+    log_in(browser, live_server.url, editor.username)
+    browser.get(f"{live_server.url}/account/")
+    browser.find_element(By.ID, "id_name").send_keys("Harvester")
+    browser.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "token-secret"))
+
+    assert browser.find_element(By.ID, "token-secret").get_attribute("value").startswith("ou_")
+    violations = axe_violations_here(browser)
+    assert violations == [], format_violations(violations)
+
+
+def test_the_job_page_follows_its_job_and_shows_the_report(
+    browser: Any, live_server: Any, tools: None, editor: Any
+) -> None:
+    log_in(browser, live_server.url, editor.username)
+    browser.get(f"{live_server.url}/jobs/{JOB_RUNNING}/")
+    assert browser.find_element(By.ID, "job-progress").get_attribute("value") == "40"
+
+    Job.objects.filter(pk=JOB_RUNNING).update(progress=70, message="still importing")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.ID, "job-progress").get_attribute("value") == "70"
+    )
+    assert "still importing" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+
+    Job.objects.filter(pk=JOB_RUNNING).update(
+        status="done", progress=100, result={"created": [], "updated": [], "failed": [], "warnings": {}}
+    )
+    WebDriverWait(browser, 10).until(lambda d: "Import report" in d.page_source)
+    assert "0 created, 0 updated, 0 failed." in browser.page_source
+    violations = axe_violations_here(browser)
+    assert violations == [], format_violations(violations)
+
+
+def test_axe_violations_here_checks_the_page_as_it_is_now(browser: Any, live_server: Any) -> None:
+    browser.get(f"{live_server.url}/login/")
+    assert axe_violations_here(browser) == []
+
+    browser.execute_script(
+        "const img = document.createElement('img'); img.src = '/static/web/favicon.svg';"
+        "document.querySelector('main').append(img);"
+    )
+
+    assert "image-alt" in [v["id"] for v in axe_violations_here(browser)]

@@ -1,5 +1,8 @@
 """Import DCAT-AP 2.x/3.x RDF into the catalogue: every dataset whole, or not at all with a reason.
 
+With an ``actor`` (a person, as in imports started from the web), every dataset is written as that
+person: a dataset whose publisher they may not edit for fails with the reason, and nothing else changes.
+
 Contract: a document that does not parse changes nothing (RdfError). Otherwise each dataset is
 written in its own savepoint: it is created or updated with all its distributions, or it is left
 exactly as it was and the report names why. Datasets keep their original URIs, so importing the
@@ -16,8 +19,9 @@ from django.utils.text import slugify
 
 from openingup.catalogue import services
 from openingup.catalogue.models import Dataset, Status
-from openingup.core.errors import ServiceError
+from openingup.core.errors import PermissionDenied, ServiceError
 from openingup.exchange.dcat.parser import ParseResult, parse
+from openingup.organisations import permissions
 from openingup.organisations.models import Organisation
 
 
@@ -79,21 +83,24 @@ def _import_dataset(
 ) -> None:
     uri = record.get("uri") or ""
     publisher = _publisher(record.get("publisher"), organisation)
+    if actor is not None and not permissions.can_create_dataset(actor, publisher):
+        name = publisher.display_name("en") if publisher else "none"
+        raise PermissionDenied(f"its publisher ({name}) is not an organisation you may edit datasets for")
     data = {k: v for k, v in record.items() if k not in ("distributions", "publisher")}
     if not data.get("title"):
         raise ServiceError("the dataset has no title (dct:title), which DCAT-AP requires")
     existing = Dataset.objects.filter(uri=uri).first() if uri else None
     if existing is not None:
-        services.update_dataset(actor=None, dataset=existing, data=data, strict=False)
+        services.update_dataset(actor=actor, dataset=existing, data=data, strict=False)
         if publisher and existing.publisher_id != publisher.pk:
             existing.publisher = publisher
             existing.save(update_fields=["publisher"])
         for old in existing.distributions.all():
-            services.delete_distribution(actor=None, distribution=old)
+            services.delete_distribution(actor=actor, distribution=old)
         dataset = existing
     else:
         dataset = services.create_dataset(
-            actor=None, publisher=publisher, data=data, strict=False, status=Status.PUBLISHED
+            actor=actor, publisher=publisher, data=data, strict=False, status=Status.PUBLISHED
         )
     for dist in record.get("distributions", []):
         dist = dict(dist)
@@ -102,7 +109,7 @@ def _import_dataset(
             report.warnings.setdefault(uri, []).append(
                 "a distribution had no accessURL; its downloadURL is used"
             )
-        services.add_distribution(actor=None, dataset=dataset, data=dist, strict=False)
+        services.add_distribution(actor=actor, dataset=dataset, data=dist, strict=False)
     (report.updated if existing else report.created).append(uri or dataset.slug)
 
 

@@ -7,6 +7,8 @@ writes anything, and :class:`~openingup.core.errors.PermissionDenied` when the a
 from __future__ import annotations
 
 import hashlib
+import uuid
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +29,7 @@ from openingup.catalogue.models import (
 from openingup.catalogue.validation import check
 from openingup.core.errors import Conflict, FieldProblem, InvalidInput, PermissionDenied
 from openingup.core.events import publish
+from openingup.core.models import Job
 from openingup.exchange.dcat.fields import (
     CATALOGUE,
     DATA_SERVICE,
@@ -446,3 +449,66 @@ def create_dataset_series(
     _record_change(series, "dataset_series", "created", actor, {k: [None, v] for k, v in fields.items()})
     publish("dataset_series.created", dataset_series_id=str(series.pk))
     return series
+
+
+IMPORT_FORMATS = ("ttl", "rdf", "jsonld")
+
+
+def _keep_for_import(upload: UploadedFile) -> Path:
+    """Write an uploaded document to the imports folder under a name of our own; returns its path."""
+    from openingup.catalogue.tasks import imports_folder
+
+    folder = imports_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.upload"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+@transaction.atomic
+def start_import(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    url: str = "",
+    upload: UploadedFile | None = None,
+    fmt: str = "",
+) -> Job:
+    """Queue an import of DCAT-AP RDF from ``url`` or from an uploaded file, run as ``actor``.
+
+    ``organisation`` publishes the datasets that name no publisher of their own; ``fmt`` (``ttl``,
+    ``rdf``, ``jsonld``) is recognised when empty. An upload waits under ``MEDIA_ROOT/imports/`` until
+    the job has read it. Returns the job, which the actor (and administrators) can follow.
+    """
+    from openingup.core.tasks import enqueue
+
+    if actor is not None and not permissions.can_create_dataset(actor, organisation):
+        raise PermissionDenied("You cannot import datasets for this organisation.")
+    problems = []
+    if bool(url) == (upload is not None):
+        problems.append(FieldProblem("url", "give either a URL or a file"))
+    if fmt and fmt not in IMPORT_FORMATS:
+        problems.append(FieldProblem("format", f"must be one of {', '.join(IMPORT_FORMATS)}"))
+    if upload is not None and upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES
+        problems.append(FieldProblem("file", f"{upload.size:,} bytes; the limit is {limit:,}"))
+    if problems:
+        raise InvalidInput("The import cannot start.", problems)
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    common = {"organisation": organisation.slug, "fmt": fmt, "actor_id": person.pk if person else None}
+    if upload is None:
+        job = enqueue("catalogue.import_url", created_by=person, url=url, **common)
+    else:
+        path = _keep_for_import(upload)
+        filename = (upload.name or "").rsplit("/", 1)[-1][:200]
+        try:
+            job = enqueue(
+                "catalogue.import_file", created_by=person, path=str(path), filename=filename, **common
+            )
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    publish("catalogue.import_started", job_id=str(job.pk), organisation=organisation.slug)
+    return job

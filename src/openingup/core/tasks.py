@@ -155,7 +155,9 @@ class CeleryBackend:
         except Exception as exc:  # the broker is unreachable: say so on the job instead of losing it silently
             log.exception("could not hand job %s to the broker", job_id)
             Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-                status=Job.Status.FAILED, message=f"the task queue is unreachable: {exc}", finished_at=timezone.now()
+                status=Job.Status.FAILED,
+                message=f"the task queue is unreachable: {exc}",
+                finished_at=timezone.now(),
             )
 
 

@@ -41,7 +41,22 @@ class LanguageGroup:
     primary: bool
 
 
-class TextsForm(forms.Form):
+class SummaryForm(forms.Form):
+    """A form that lists its errors in an error summary (``web/_error_summary.html``)."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """``(anchor, message)`` for every error, in form order; non-field errors link to the form."""
+        items = [("main-form", str(e)) for e in self.non_field_errors()]
+        for bound in self:
+            anchor = bound.auto_id
+            if isinstance(bound.field.widget, forms.CheckboxSelectMultiple):
+                anchor = f"{bound.auto_id}_0"
+            label = str(getattr(bound.field, "summary_label", bound.label))
+            items += [(anchor, e if e.startswith(label) else f"{label}: {e}") for e in map(str, bound.errors)]
+        return items
+
+
+class TextsForm(SummaryForm):
     """A form with per-language text fields named ``<name>_<lang>``."""
 
     text_fields: tuple[str, ...] = ()
@@ -82,36 +97,25 @@ class TextsForm(forms.Form):
             if self.cleaned_data.get(f"{key}_{code}")
         }
 
-    def error_summary(self) -> list[tuple[str, str]]:
-        """``(anchor, message)`` for every error, in form order; non-field errors link to the form."""
-        items = [("main-form", str(e)) for e in self.non_field_errors()]
-        for bound in self:
-            anchor = bound.auto_id
-            if isinstance(bound.field.widget, forms.CheckboxSelectMultiple):
-                anchor = f"{bound.auto_id}_0"
-            label = str(getattr(bound.field, "summary_label", bound.label))
-            items += [(anchor, e if e.startswith(label) else f"{label}: {e}") for e in map(str, bound.errors)]
-        return items
 
-
-def _labelled(field: forms.Field, label: str, help_text: str = "") -> forms.Field:
+def labelled(field: forms.Field, label: str, help_text: str = "") -> forms.Field:
     field.label = label
     field.summary_label = label  # type: ignore[attr-defined]
     field.help_text = help_text
     return field
 
 
-def _select(vocabulary: str, label: str, help_text: str = "") -> forms.ChoiceField:
-    return _labelled(
+def select(vocabulary: str, label: str, help_text: str = "") -> forms.ChoiceField:
+    return labelled(
         forms.ChoiceField(required=False, choices=[("", _("(not given)")), *choices(vocabulary)]),
         label,
         help_text,
     )  # type: ignore[return-value]
 
 
-def _multi(vocabulary: str, label: str, help_text: str = "", *, checkboxes: bool = False) -> forms.Field:
+def multi(vocabulary: str, label: str, help_text: str = "", *, checkboxes: bool = False) -> forms.Field:
     widget = forms.CheckboxSelectMultiple() if checkboxes else forms.SelectMultiple(attrs={"size": 8})
-    return _labelled(
+    return labelled(
         forms.MultipleChoiceField(required=False, choices=choices(vocabulary), widget=widget),
         label,
         help_text,
@@ -141,29 +145,29 @@ class DatasetForm(TextsForm):
         lang = active_language()
         if publishers is not None:
             options = [(o.slug, o.display_name(lang)) for o in publishers]
-            self.fields["publisher"] = _labelled(forms.ChoiceField(choices=options), _("Publisher"))
+            self.fields["publisher"] = labelled(forms.ChoiceField(choices=options), _("Publisher"))
         self._add_text_fields()
         several = _("Hold Ctrl (Cmd on a Mac) to choose more than one.")
-        self.fields["themes"] = _multi("data-theme", _("Themes"), checkboxes=True)
-        self.fields["licence"] = _select(
+        self.fields["themes"] = multi("data-theme", _("Themes"), checkboxes=True)
+        self.fields["licence"] = select(
             "licence", _("Licence"), _("Applies to every distribution without a licence of its own.")
         )
-        self.fields["frequency"] = _select("frequency", _("Update frequency"))
-        self.fields["access_rights"] = _select("access-right", _("Access rights"))
-        self.fields["languages"] = _multi("language", _("Languages of the data"), several)
-        self.fields["contact_name"] = _labelled(forms.CharField(required=False), _("Contact name"))
-        self.fields["contact_email"] = _labelled(forms.EmailField(required=False), _("Contact email"))
+        self.fields["frequency"] = select("frequency", _("Update frequency"))
+        self.fields["access_rights"] = select("access-right", _("Access rights"))
+        self.fields["languages"] = multi("language", _("Languages of the data"), several)
+        self.fields["contact_name"] = labelled(forms.CharField(required=False), _("Contact name"))
+        self.fields["contact_email"] = labelled(forms.EmailField(required=False), _("Contact email"))
         date_hint = _("For example 2024-01-31, 2024-01 or 2024.")
-        self.fields["temporal_start"] = _labelled(
+        self.fields["temporal_start"] = labelled(
             forms.CharField(required=False), _("Covers the period from"), date_hint
         )
-        self.fields["temporal_end"] = _labelled(forms.CharField(required=False), _("Until"), date_hint)
-        self.fields["hvd_categories"] = _multi(
+        self.fields["temporal_end"] = labelled(forms.CharField(required=False), _("Until"), date_hint)
+        self.fields["hvd_categories"] = multi(
             "hvd-category",
             _("High-value dataset categories"),
             _("Only for datasets under the EU regulation on high-value datasets.") + " " + several,
         )
-        self.fields["landing_page"] = _labelled(
+        self.fields["landing_page"] = labelled(
             forms.URLField(required=False, assume_scheme="https"),
             _("Landing page"),
             _("A web page about the dataset, if there is one."),
@@ -236,31 +240,43 @@ class DatasetForm(TextsForm):
 class DistributionForm(TextsForm):
     text_fields = ("title", "description")
 
-    def __init__(self, *args: Any, current: Distribution | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        current: Distribution | None = None,
+        access_services: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.current = current
         self._add_text_fields()
         limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
         file_label = _("Replace the file") if current and current.file else _("File")
-        self.fields["file"] = _labelled(
+        self.fields["file"] = labelled(
             forms.FileField(required=False), file_label, _("At most %(limit)s.") % {"limit": limit}
         )
         if not (current and current.file):
-            self.fields["access_url"] = _labelled(
+            self.fields["access_url"] = labelled(
                 forms.URLField(required=False, assume_scheme="https"),
                 _("Access URL"),
                 _("Where the data can be found, when you do not upload a file."),
             )
-            self.fields["is_download"] = _labelled(
+            self.fields["is_download"] = labelled(
                 forms.BooleanField(required=False), _("This URL downloads the file directly")
             )
-        self.fields["format"] = _select("file-type", _("Format"))
-        self.fields["media_type"] = _labelled(
+        self.fields["format"] = select("file-type", _("Format"))
+        self.fields["media_type"] = labelled(
             forms.CharField(required=False),
             _("Media type"),
             _("For example text/csv; left empty, it follows from the format."),
         )
-        self.fields["licence"] = _select("licence", _("Licence"))
+        self.fields["licence"] = select("licence", _("Licence"))
+        if access_services:
+            self.fields["access_service"] = labelled(
+                forms.ChoiceField(required=False, choices=[("", _("(none)")), *access_services]),
+                _("Access service"),
+                _("The API through which this data can also be reached. High-value datasets need one."),
+            )
 
     def check(self, dataset: Dataset) -> bool:
         """Like :meth:`DatasetForm.check`: form problems and catalogue problems in one round."""
@@ -306,6 +322,13 @@ class DistributionForm(TextsForm):
         if d.get("access_url"):
             data["access_url"] = [d["access_url"]]
             data["download_url"] = [d["access_url"]] if d.get("is_download") else []
+        if "access_service" in self.fields:
+            offered = {value for value, _label in self.fields["access_service"].choices}  # type: ignore[attr-defined]
+            kept = [
+                uri for uri in (self.current.access_services if self.current else []) if uri not in offered
+            ]
+            chosen = d.get("access_service", "")
+            data["access_services"] = [*kept, chosen] if chosen else kept
         return data
 
     @staticmethod
@@ -321,5 +344,6 @@ class DistributionForm(TextsForm):
             format=distribution.format,
             media_type=media_type_code(distribution.media_type),
             licence=distribution.licence,
+            access_service=(distribution.access_services or [""])[0],
         )
         return initial

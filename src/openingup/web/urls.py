@@ -3,7 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from openingup.web.views import distributions, editor, feeds, public, twins
+from openingup.web.views import (
+    account,
+    data_service_editor,
+    data_services,
+    distributions,
+    editor,
+    feeds,
+    imports,
+    public,
+    twins,
+)
 
 app_name = "web"
 
@@ -37,6 +47,27 @@ urlpatterns = [
     path("distributions/<uuid:pk>/download/<str:name>", feeds.download, name="download"),
     path("catalog", feeds.catalogue_resource, name="catalogue"),
     re_path(r"^catalog\.(?P<fmt>ttl|rdf|jsonld)$", feeds.catalogue_feed, name="catalogue-feed"),
+    path("data-services/", data_services.data_service_list, name="data-services"),
+    path("data-services/new/", data_service_editor.data_service_create, name="data-service-new"),
+    re_path(
+        rf"^data-services/{SLUG}\.(?P<fmt>json|ttl|jsonld|rdf)$",
+        data_services.data_service_twin,
+        name="data-service-twin",
+    ),
+    re_path(rf"^data-services/{SLUG}$", data_services.data_service_resource, name="data-service-resource"),
+    path("data-services/<slug:slug>/", data_services.data_service_detail, name="data-service"),
+    path("data-services/<slug:slug>/edit/", data_service_editor.data_service_edit, name="data-service-edit"),
+    path(
+        "data-services/<slug:slug>/delete/",
+        data_service_editor.data_service_delete,
+        name="data-service-delete",
+    ),
+    path("account/", account.account, name="account"),
+    path("account/tokens/new/", account.token_create, name="token-new"),
+    path("account/tokens/<uuid:pk>/revoke/", account.token_revoke, name="token-revoke"),
+    path("imports/new/", imports.import_new, name="import-new"),
+    path("jobs/<uuid:pk>/", imports.job_detail, name="job"),
+    path("jobs/<uuid:pk>.json", imports.job_json, name="job-json"),
     path("organisations/", public.organisation_list, name="organisations"),
     path("organisations/<slug:slug>/", public.organisation_detail, name="organisation"),
     path(

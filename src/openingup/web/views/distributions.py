@@ -18,6 +18,7 @@ from openingup.core.errors import InvalidInput, NotFound
 from openingup.web.forms import DistributionForm
 from openingup.web.problems import apply_problems
 from openingup.web.views.common import service_errors
+from openingup.web.views.data_services import publisher_services
 from openingup.web.views.editor import editable_dataset
 
 
@@ -38,7 +39,12 @@ def _back(dataset: Dataset) -> str:
 def distribution_create(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = editable_dataset(request, slug)
     initial = {"licence": request.GET.get("licence", "")[:300]}
-    form = DistributionForm(request.POST or None, request.FILES or None, initial=initial)
+    form = DistributionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        access_services=publisher_services(dataset.publisher),
+    )
     if request.method == "POST" and form.check(dataset=dataset):
         try:
             services.add_distribution(
@@ -66,6 +72,7 @@ def distribution_edit(request: HttpRequest, slug: str, pk: uuid.UUID) -> HttpRes
         request.FILES or None,
         current=distribution,
         initial=DistributionForm.initial_for(distribution),
+        access_services=publisher_services(dataset.publisher),
     )
     if request.method == "POST" and form.check(dataset=dataset):
         try:

@@ -1,4 +1,5 @@
-"""Machine-readable twins of the dataset page: the same dataset as JSON, Turtle, JSON-LD or RDF/XML."""
+"""Machine-readable twins of the dataset and data service pages: the same resource as JSON, Turtle,
+JSON-LD or RDF/XML."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from openingup.catalogue import queries, rdf, records
-from openingup.catalogue.models import Dataset
+from openingup.catalogue.models import DataService, Dataset
+from openingup.exchange.dcat import triples, writers
 from openingup.web.views.common import service_errors
 
 # Extension → Content-Type of the response.
@@ -43,6 +45,20 @@ def twin_response(dataset: Dataset, fmt: str) -> HttpResponse:
         body = json.dumps(records.dataset_record(dataset), ensure_ascii=False, indent=2)
     else:
         body = rdf.dataset_document(dataset, fmt)
+    return _public(body, fmt)
+
+
+def service_twin_response(service: DataService, fmt: str) -> HttpResponse:
+    """The data service alone (``dcat:DataService``), as its record or as DCAT-AP RDF."""
+    record = records.data_service_record(service)
+    if fmt == "json":
+        body = json.dumps(record, ensure_ascii=False, indent=2)
+    else:
+        body = "".join(writers.stream(fmt, triples.resources("data_service", record)))
+    return _public(body, fmt)
+
+
+def _public(body: str, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=TWINS[fmt])
     # Public metadata: any web page may read it (no credentials are sent with "*").
     response["Access-Control-Allow-Origin"] = "*"
