@@ -94,7 +94,7 @@ def test_unknown_theme_is_refused(as_editor: Api) -> None:
 
 
 def test_publish_and_archive(as_editor: Api, anon: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "publication_problems", lambda dataset: [])
+    monkeypatch.setattr(services.datasets, "publication_problems", lambda dataset: [])
     slug = as_editor.post("/datasets", {"publisher": "leiedal", "title": {"en": "Bins"}}).json()["slug"]
     assert_error(anon.get(f"/datasets/{slug}"), 404, "not_found")
 
@@ -110,7 +110,7 @@ def test_publish_and_archive(as_editor: Api, anon: Api, monkeypatch: pytest.Monk
 
 def test_publish_lists_every_violation(as_editor: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     problems = [FieldProblem("description", "is required"), FieldProblem("contact_points", "is missing")]
-    monkeypatch.setattr(services, "publication_problems", lambda dataset: problems)
+    monkeypatch.setattr(services.datasets, "publication_problems", lambda dataset: problems)
     slug = as_editor.post("/datasets", {"publisher": "leiedal", "title": {"en": "Bins"}}).json()["slug"]
     error = assert_error(as_editor.post(f"/datasets/{slug}/publish"), 400, "invalid", "description")
     assert [d["field"] for d in error["details"]] == ["description", "contact_points"]
