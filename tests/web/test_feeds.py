@@ -70,6 +70,13 @@ def test_a_bad_page_is_a_clear_400(client: Any, db: None, page: str) -> None:
     assert "page must be a whole number of 1 or more" in response.content.decode()
 
 
+def test_a_page_past_the_last_is_404_and_an_empty_catalogue_has_one_page(client: Any, db: None) -> None:
+    assert client.get("/catalog.ttl", {"page": "1"}).status_code == 200
+    response = client.get("/catalog.ttl", {"page": "2"})
+    assert response.status_code == 404
+    assert "the last page is 1" in response.content.decode()
+
+
 def test_a_bad_modified_since_is_a_clear_400(client: Any, db: None) -> None:
     response = client.get("/catalog.ttl", {"modified_since": "last tuesday"})
 

@@ -58,6 +58,10 @@ def dataset_graph(dataset: Dataset) -> rdflib.Graph:
     return rdflib.Graph().parse(data=dataset_document(dataset, "ttl"), format="turtle")
 
 
+class PageOutOfRange(ValueError):
+    """A page number past the last page of the catalogue."""
+
+
 @dataclass(frozen=True)
 class Page:
     number: int
@@ -94,7 +98,11 @@ def _hydra(fmt: str, page: Page) -> Resource:
 def catalogue_page(
     fmt: str, *, page: int | None = 1, modified_since: str = "", datasets: QuerySet[Dataset] | None = None
 ) -> Iterator[str]:
-    """Stream one Hydra page of the public catalogue (``page=None``: everything, unpaged)."""
+    """Stream one Hydra page of the public catalogue (``page=None``: everything, unpaged).
+
+    Raises PageOutOfRange, before anything is streamed, for a page past the last one (an empty
+    catalogue has one, empty, page).
+    """
     rows = datasets if datasets is not None else queries.public_datasets()
     if modified_since:
         rows = rows.filter(updated_at__gte=modified_since)
@@ -102,6 +110,8 @@ def catalogue_page(
     total = rows.count()
     size = settings.CATALOGUE_PAGE_SIZE if page is not None else max(total, 1)
     current = Page(page or 1, size, total, modified_since)
+    if current.number > current.last:
+        raise PageOutOfRange(f"page {current.number} does not exist; the last page is {current.last}.")
     start = (current.number - 1) * size
     selected = rows[start : start + size] if page is not None else rows
     return _stream(fmt, current, selected, paged=page is not None)

@@ -64,7 +64,10 @@ def catalogue_feed(request: HttpRequest, fmt: str) -> HttpResponseBase:
                 f"or 2024-05-01T12:00:00Z, got {given!r}."
             )
         modified_since = parsed
-    chunks = rdf.catalogue_page(fmt, page=page, modified_since=modified_since)
+    try:
+        chunks = rdf.catalogue_page(fmt, page=page, modified_since=modified_since)
+    except rdf.PageOutOfRange as exc:
+        return HttpResponse(str(exc), status=404, content_type="text/plain; charset=utf-8")
     response = StreamingHttpResponse(chunks, content_type=TWINS[fmt])
     response["Access-Control-Allow-Origin"] = "*"
     return response
