@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from openingup.core.errors import FieldProblem, InvalidInput, NotFound, PermissionDenied
 from openingup.core.events import publish
-from openingup.organisations import permissions
+from openingup.organisations import events, permissions
 from openingup.organisations.models import ApiToken, Membership, Organisation
 
 TOKEN_PREFIX = "ou_"  # noqa: S105 - a public marker, not a secret
@@ -45,7 +45,7 @@ def create_organisation(
             f"Unknown kind {kind!r}.", [FieldProblem("kind", f"must be one of {Organisation.Kind.values}")]
         )
     org = Organisation.objects.create(slug=slug, name=clean, kind=kind, parent=parent, **fields)
-    publish("organisation.created", organisation_id=str(org.pk))
+    publish(events.ORGANISATION_CREATED, organisation_id=str(org.pk))
     return org
 
 
@@ -62,7 +62,7 @@ def update_organisation(*, actor: Any, organisation: Organisation, **fields: Any
     for key, value in fields.items():
         setattr(organisation, key, value)
     organisation.save()
-    publish("organisation.updated", organisation_id=str(organisation.pk))
+    publish(events.ORGANISATION_UPDATED, organisation_id=str(organisation.pk))
     return organisation
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from openingup.catalogue import events
 from openingup.catalogue.models import (
     Catalogue,
     DatasetSeries,
@@ -50,7 +51,7 @@ def save_catalogue(*, actor: Any, publisher: Organisation, data: dict[str, Any])
     catalogue.publisher = publisher
     catalogue.save()
     record_change(catalogue, "catalogue", "saved", actor, changes)
-    publish("catalogue.saved", catalogue_id=str(catalogue.pk))
+    publish(events.CATALOGUE_SAVED, catalogue_id=str(catalogue.pk))
     return catalogue
 
 
@@ -72,7 +73,7 @@ def create_dataset_series(
     apply_fields(series, fields)
     series.save()
     record_change(series, "dataset_series", "created", actor, {k: [None, v] for k, v in fields.items()})
-    publish("dataset_series.created", dataset_series_id=str(series.pk))
+    publish(events.DATASET_SERIES_CREATED, dataset_series_id=str(series.pk))
     return series
 
 
@@ -132,5 +133,5 @@ def start_import(
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-    publish("catalogue.import_started", job_id=str(job.pk), organisation=organisation.slug)
+    publish(events.IMPORT_STARTED, job_id=str(job.pk), organisation=organisation.slug)
     return job

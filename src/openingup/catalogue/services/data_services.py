@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from openingup.catalogue import events
 from openingup.catalogue.models import (
     DataService,
     Status,
@@ -43,7 +44,7 @@ def create_data_service(
     service.status = Status.PUBLISHED
     service.save()
     record_change(service, "data_service", "created", actor, {k: [None, v] for k, v in fields.items()})
-    publish("data_service.created", data_service_id=str(service.pk))
+    publish(events.DATA_SERVICE_CREATED, data_service_id=str(service.pk))
     return service
 
 
@@ -58,7 +59,7 @@ def update_data_service(*, actor: Any, service: DataService, data: dict[str, Any
         apply_fields(service, fields)
         service.save()
         record_change(service, "data_service", "updated", actor, changes)
-        publish("data_service.updated", data_service_id=str(service.pk))
+        publish(events.DATA_SERVICE_UPDATED, data_service_id=str(service.pk))
     return service
 
 
@@ -69,4 +70,4 @@ def delete_data_service(*, actor: Any, service: DataService) -> None:
     pk = service.pk
     record_change(service, "data_service", "deleted", actor, {"slug": [service.slug, None]})
     service.delete()
-    publish("data_service.deleted", data_service_id=str(pk))
+    publish(events.DATA_SERVICE_DELETED, data_service_id=str(pk))

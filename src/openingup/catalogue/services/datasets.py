@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openingup.catalogue import events
 from openingup.catalogue.models import (
     Dataset,
     Status,
@@ -65,7 +66,7 @@ def create_dataset(
         dataset.status, dataset.published_at = Status.PUBLISHED, now
     dataset.save()
     record_change(dataset, "dataset", "created", actor, {k: [None, v] for k, v in fields.items()})
-    publish("dataset.created", dataset_id=str(dataset.pk))
+    publish(events.DATASET_CREATED, dataset_id=str(dataset.pk))
     return dataset
 
 
@@ -87,7 +88,7 @@ def update_dataset(*, actor: Any, dataset: Dataset, data: dict[str, Any], strict
         dataset.modified = timezone.now().replace(microsecond=0).isoformat()
     dataset.save()
     record_change(dataset, "dataset", "updated", actor, changes)
-    publish("dataset.updated", dataset_id=str(dataset.pk))
+    publish(events.DATASET_UPDATED, dataset_id=str(dataset.pk))
     return dataset
 
 
@@ -131,7 +132,7 @@ def publish_dataset(*, actor: Any, dataset: Dataset) -> Dataset:
     dataset.status, dataset.published_at = Status.PUBLISHED, timezone.now()
     dataset.save(update_fields=["status", "published_at", "updated_at"])
     record_change(dataset, "dataset", "published", actor, {"status": [old, Status.PUBLISHED]})
-    publish("dataset.published", dataset_id=str(dataset.pk))
+    publish(events.DATASET_PUBLISHED, dataset_id=str(dataset.pk))
     return dataset
 
 
@@ -143,7 +144,7 @@ def archive_dataset(*, actor: Any, dataset: Dataset) -> Dataset:
     dataset.status = Status.ARCHIVED
     dataset.save(update_fields=["status", "updated_at"])
     record_change(dataset, "dataset", "archived", actor, {"status": [old, Status.ARCHIVED]})
-    publish("dataset.archived", dataset_id=str(dataset.pk))
+    publish(events.DATASET_ARCHIVED, dataset_id=str(dataset.pk))
     return dataset
 
 
@@ -157,4 +158,4 @@ def delete_dataset(*, actor: Any, dataset: Dataset) -> None:
         if distribution.file:
             delete_file_after_commit(distribution)
     dataset.delete()
-    publish("dataset.deleted", dataset_id=str(pk))
+    publish(events.DATASET_DELETED, dataset_id=str(pk))

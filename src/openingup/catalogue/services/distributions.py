@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from openingup.catalogue import events
 from openingup.catalogue.models import (
     Dataset,
     Distribution,
@@ -95,7 +96,7 @@ def add_distribution(
     record_change(
         dataset, "dataset", "distribution added", actor, {"distribution": [None, str(distribution.pk)]}
     )
-    publish("distribution.created", dataset_id=str(dataset.pk), distribution_id=str(distribution.pk))
+    publish(events.DISTRIBUTION_CREATED, dataset_id=str(dataset.pk), distribution_id=str(distribution.pk))
     return distribution
 
 
@@ -128,7 +129,7 @@ def update_distribution(
             actor,
             {f"distribution.{k}": v for k, v in changes.items()},
         )
-        publish("distribution.updated", dataset_id=str(dataset.pk), distribution_id=str(distribution.pk))
+        publish(events.DISTRIBUTION_UPDATED, dataset_id=str(dataset.pk), distribution_id=str(distribution.pk))
     return distribution
 
 
@@ -142,7 +143,7 @@ def delete_distribution(*, actor: Any, distribution: Distribution) -> None:
     distribution.delete()
     _touch(dataset)
     record_change(dataset, "dataset", "distribution deleted", actor, {"distribution": [str(pk), None]})
-    publish("distribution.deleted", dataset_id=str(dataset.pk), distribution_id=str(pk))
+    publish(events.DISTRIBUTION_DELETED, dataset_id=str(dataset.pk), distribution_id=str(pk))
 
 
 def _touch(dataset: Dataset) -> None:
