@@ -38,6 +38,7 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
     500: "server_error",
 }
 _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
