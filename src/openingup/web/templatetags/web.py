@@ -22,6 +22,15 @@ def pick(values: Any) -> presentation.Text:
 
 
 @register.filter
+def place_name(place: Any) -> str:
+    """How to show a dct:Location: its label in the active language, else its URI or geometry text."""
+    if not isinstance(place, dict):
+        return str(place or "")
+    name = str(presentation.pick(place.get("label") or {}))
+    return name or next((str(place[k]) for k in ("uri", "geometry", "bbox", "centroid") if place.get(k)), "")
+
+
+@register.filter
 def pick_list(values: Any) -> list[str]:
     return presentation.pick_list(values)
 
