@@ -232,3 +232,10 @@ def test_unknown_urls_get_the_sites_own_404_page(client: Any) -> None:
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert b'<html lang="' in response.content and b"skip" in response.content.lower()
+
+
+@pytest.mark.django_db
+def test_the_login_link_on_the_login_page_does_not_nest_next(client: Any) -> None:
+    page = client.get("/login/", {"next": "/datasets/"}).content.decode()
+    assert 'href="/login/?next=/datasets/"' in page
+    assert "next=/login/" not in page and "%3Fnext" not in page
