@@ -6,7 +6,11 @@
 * Dataset create through the API (``POST /api/v1/datasets``) — goal ≤ 15 ms; peer figure from
   PEERS.md: CKAN 2.12 ``package_create`` 27 ms without search indexing.
 
-    .venv/bin/python bench/request_bench.py [--requests 300]
+    .venv/bin/python bench/request_bench.py [--requests 300] [--with-ckan [--openingup-postgres]]
+
+``--with-ckan`` also runs the peer in this run (``bench/ckan_peer.py``): CKAN 2.12 + ckanext-dcat in a
+virtualenv of its own, and Opening Up served by ``openingup serve``, both timed over HTTP with the same
+client, and prints the measured ratios below the in-process numbers (instead of trusting PEERS.md).
 """
 
 from __future__ import annotations
@@ -34,6 +38,14 @@ def median_ms(fn: object, n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--with-ckan", action="store_true", help="Also measure CKAN 2.12 and Opening Up over HTTP."
+    )
+    parser.add_argument(
+        "--openingup-postgres",
+        action="store_true",
+        help="With --with-ckan: serve Opening Up on PostgreSQL (CKAN's database) instead of SQLite.",
+    )
     args = parser.parse_args()
     django_in_temp_home()
     import rdflib
@@ -109,6 +121,31 @@ def main() -> None:
     print(
         f"  CKAN 2.12 package_create (PEERS) : {CKAN_CREATE_MS:6.2f} ms  -> {CKAN_CREATE_MS / t_create:.1f}x"
     )
+    if args.with_ckan:
+        import ckan_peer
+
+        peer = ckan_peer.run(args.requests, args.openingup_postgres)
+        print()
+        ckan_peer.print_table(peer)
+        ck_ttl, ou_ttl = peer["ttl"]["ckan"].median, peer["ttl"]["openingup"].median
+        ck_new, ou_new = peer["create"]["ckan"].median, peer["create"]["openingup"].median
+        print("Measured in this run, both over HTTP (the ratios to quote instead of the PEERS.md figures):")
+        print(
+            f"  .ttl  : CKAN {ck_ttl:6.2f} ms / Opening Up {ou_ttl:6.2f} ms -> {ck_ttl / ou_ttl:.1f}x"
+            f"  (PEERS.md figure: {CKANEXT_DCAT_MS:.1f} ms)"
+        )
+        print(
+            f"  create: CKAN {ck_new:6.2f} ms / Opening Up {ou_new:6.2f} ms -> {ck_new / ou_new:.1f}x"
+            f"  (PEERS.md figure: {CKAN_CREATE_MS:.1f} ms)"
+        )
+        print(
+            f"  Opening Up over HTTP vs in-process above: .ttl {ou_ttl:.2f} vs {t_ours:.2f} ms, "
+            f"create {ou_new:.2f} vs {t_create:.2f} ms"
+        )
+        print(
+            f"  (CKAN install {peer['install_seconds']:.1f} s, set-up {peer['setup_seconds']:.1f} s, "
+            f"measuring {peer['measure_seconds']:.1f} s)"
+        )
 
 
 if __name__ == "__main__":

@@ -68,6 +68,12 @@ LAUGHS = b"""<?xml version="1.0"?>
         (b'{"@context": "https://evil.test/ctx.jsonld", "@id": "x"}', "jsonld", "remote context"),
         (b"{not json", "jsonld", "not valid JSON"),
         (b"", "nt", "unknown RDF format"),
+        ('<https://x.test/d> <http://purl.org/dc/terms/title> "Caf\xe9" .'.encode("latin-1"), "ttl", "UTF-8"),
+        (
+            '{"@id": "https://x.test/d", "http://purl.org/dc/terms/title": "Caf\xe9"}'.encode("cp1252"),
+            "jsonld",
+            "UTF-8",
+        ),
     ],
 )
 def test_hostile_documents_are_refused_and_change_nothing(data: bytes, fmt: str, message: str) -> None:
@@ -76,6 +82,18 @@ def test_hostile_documents_are_refused_and_change_nothing(data: bytes, fmt: str,
     with pytest.raises(RdfError, match=message):
         import_rdf(actor=None, data=data, fmt=fmt)
     assert list(Dataset.objects.values_list("uri", "title", "updated_at")) == before
+
+
+def test_rdf_xml_in_a_declared_legacy_encoding_is_read() -> None:
+    data = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">'
+        '<dcat:Dataset rdf:about="https://x.test/d">'
+        '<dct:title xml:lang="fr">Caf\xe9s</dct:title></dcat:Dataset></rdf:RDF>'
+    ).encode("latin-1")
+    assert parse(data, "rdf").datasets[0]["title"] == {"fr": "Caf\xe9s"}
+    with pytest.raises(RdfError, match="UTF-8"):
+        parse(data.replace(b' encoding="ISO-8859-1"', b""), "rdf")
 
 
 def test_format_is_guessed_from_name_type_and_bytes() -> None:

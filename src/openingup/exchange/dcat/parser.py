@@ -89,6 +89,9 @@ def load_graph(data: bytes, fmt: str, base: str = "urn:openingup:import:") -> rd
     if fmt not in FORMATS:
         raise RdfError(f"unknown RDF format {fmt!r}; use ttl, rdf or jsonld")
     if FORMATS[fmt] == "xml":
+        data = _as_utf8_xml(data)
+    _check_encoding(data, fmt)
+    if FORMATS[fmt] == "xml":
         try:
             safe_xml(data, forbid_dtd=True)
         except DefusedXmlException as exc:
@@ -110,6 +113,35 @@ def load_graph(data: bytes, fmt: str, base: str = "urn:openingup:import:") -> rd
     finally:
         rdflib.NORMALIZE_LITERALS = previous
     return graph
+
+
+_XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*encoding=["'])([A-Za-z0-9._-]+)(["'])""", re.I)
+
+
+def _as_utf8_xml(data: bytes) -> bytes:
+    """RDF/XML that declares another encoding, re-encoded as UTF-8 (rdflib reads bytes as UTF-8)."""
+    found = _XML_ENCODING.match(data[:200])
+    if not found or found.group(2).lower().replace(b"_", b"-") in (b"utf-8", b"utf8"):
+        return data
+    try:
+        text = data.decode(found.group(2).decode("ascii"))
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise RdfError(
+            f"RDF/XML declares the encoding {found.group(2).decode()!r} but cannot be read in it"
+        ) from exc
+    return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
+
+
+def _check_encoding(data: bytes, fmt: str) -> None:
+    """Turtle and JSON-LD are UTF-8 by definition; RDF/XML is UTF-8 once re-encoded from its declaration."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start : exc.start + 1].hex()
+        raise RdfError(
+            f"{fmt} must be UTF-8 encoded, but byte 0x{byte} at position {exc.start} is not UTF-8 "
+            "(was the file saved as Latin-1 or Windows-1252? save it as UTF-8 and try again)"
+        ) from exc
 
 
 def _remote_contexts(value: Any) -> Iterable[str]:
