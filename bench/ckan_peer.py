@@ -362,7 +362,7 @@ def start_openingup(work: Path, database_url: str, cleanup: contextlib.ExitStack
     setup_log = work / "openingup-setup.log"
     password = secrets.token_urlsafe(16)
     check(
-        [*cli, "createadmin", "--username", "bench", "--password", password],
+        [*cli, "createadmin", "--username", "bench", f"--password={password}"],
         env=env,
         cwd=work,
         log_path=setup_log,
@@ -600,8 +600,8 @@ def run(
                     openingup_database="postgresql" if openingup_postgres else "sqlite",
                     ckan_plugins=ckan_plugins,
                 )
-            except BaseException:
-                keep_work = True  # the logs tell what failed
+            except Exception:
+                keep_work = True  # the logs tell what failed (an interrupt removes them with the rest)
                 raise
     finally:
         if keep_work:

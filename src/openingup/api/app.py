@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ninja import NinjaAPI
@@ -31,7 +32,14 @@ organisation write its datasets; administrators manage organisations.
 
 class OpeningUpAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        return complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        """The document, built once per process and prefix (routes do not change at run time)."""
+        key = (path_prefix, repr(path_params))
+        cache: dict[tuple[str | None, str], Any] = self.__dict__.setdefault("_openapi_cache", {})
+        if key not in cache:
+            cache[key] = complete(
+                super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            )
+        return copy.deepcopy(cache[key])
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return operation.view_func.__name__
