@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from openingup.organisations.models import Organisation
-from openingup.web.forms import SummaryForm, labelled
+from openingup.web.forms import SummaryForm, labelled, within_upload_limit
 from openingup.web.presentation import active_language
 
 
@@ -60,13 +60,7 @@ class ImportForm(SummaryForm):
         )
 
     def clean_file(self) -> UploadedFile | None:
-        upload = self.cleaned_data.get("file")
-        if upload is not None and upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s. Nothing was saved.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.MAX_UPLOAD_BYTES)}
-            )
-        return upload
+        return within_upload_limit(self.cleaned_data.get("file"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

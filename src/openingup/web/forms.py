@@ -33,6 +33,16 @@ from openingup.web.presentation import (
 from openingup.web.problems import apply_problems
 
 
+def within_upload_limit(upload: UploadedFile | None) -> UploadedFile | None:
+    """The upload, or a form error naming its size and the limit (nothing is saved)."""
+    if upload is not None and upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s. Nothing was saved.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.MAX_UPLOAD_BYTES)}
+        )
+    return upload
+
+
 @dataclass
 class LanguageGroup:
     code: str
@@ -287,13 +297,7 @@ class DistributionForm(TextsForm):
         return False
 
     def clean_file(self) -> UploadedFile | None:
-        upload = self.cleaned_data.get("file")
-        if upload is not None and upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s. Nothing was saved.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.MAX_UPLOAD_BYTES)}
-            )
-        return upload
+        return within_upload_limit(self.cleaned_data.get("file"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -128,23 +128,24 @@ def publish_dataset(*, actor: Any, dataset: Dataset) -> Dataset:
     problems = publication_problems(dataset)
     if problems:
         raise InvalidInput("This dataset does not meet DCAT-AP 3 yet.", problems)
-    old = dataset.status
-    dataset.status, dataset.published_at = Status.PUBLISHED, timezone.now()
-    dataset.save(update_fields=["status", "published_at", "updated_at"])
-    record_change(dataset, "dataset", "published", actor, {"status": [old, Status.PUBLISHED]})
-    publish(events.DATASET_PUBLISHED, dataset_id=str(dataset.pk))
-    return dataset
+    dataset.published_at = timezone.now()
+    return _move(dataset, Status.PUBLISHED, actor, "published", events.DATASET_PUBLISHED, "published_at")
 
 
 @transaction.atomic
 def archive_dataset(*, actor: Any, dataset: Dataset) -> Dataset:
     if actor is not None and not permissions.can_edit_dataset(actor, dataset):
         raise PermissionDenied("You cannot archive this dataset.")
+    return _move(dataset, Status.ARCHIVED, actor, "archived", events.DATASET_ARCHIVED)
+
+
+def _move(dataset: Dataset, status: str, actor: Any, action: str, event: str, *also: str) -> Dataset:
+    """Change the lifecycle state, record who did it, and announce it after commit."""
     old = dataset.status
-    dataset.status = Status.ARCHIVED
-    dataset.save(update_fields=["status", "updated_at"])
-    record_change(dataset, "dataset", "archived", actor, {"status": [old, Status.ARCHIVED]})
-    publish(events.DATASET_ARCHIVED, dataset_id=str(dataset.pk))
+    dataset.status = status
+    dataset.save(update_fields=["status", "updated_at", *also])
+    record_change(dataset, "dataset", action, actor, {"status": [old, status]})
+    publish(event, dataset_id=str(dataset.pk))
     return dataset
 
 
