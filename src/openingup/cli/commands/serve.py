@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from openingup.cli.commands.common import migrate
+from openingup.cli.commands.common import fail, migrate
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,11 +21,24 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from waitress import serve
+    from waitress import create_server
 
+    from openingup.core.middleware import OVERHEAD_BYTES
     from openingup.core.tasks import in_process_backend
     from openingup.wsgi import application
 
+    try:  # bind first, so a taken port is said at once, before migrations and demo content
+        server = create_server(
+            StaticFilesHandler(application),
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            ident="openingup",
+            # chunked bodies carry no Content-Length; waitress stops them at the same limit
+            max_request_body_size=settings.MAX_UPLOAD_BYTES + OVERHEAD_BYTES,
+        )
+    except OSError as exc:
+        return fail(f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port")
     migrate()
     if args.demo:
         from openingup.catalogue.demo.loader import load_demo
@@ -40,11 +53,8 @@ def run(args: argparse.Namespace) -> int:
         f"Opening Up at http://{args.host}:{args.port}/ (state in {settings.HOME}) — Ctrl+C stops it.",
         flush=True,
     )
-    serve(
-        StaticFilesHandler(application),
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        ident="openingup",
-    )
+    try:
+        server.run()
+    finally:
+        server.close()
     return 0
