@@ -15,7 +15,6 @@ from openingup.catalogue import queries
 from openingup.catalogue.models import Dataset, Distribution
 from openingup.catalogue.records import (
     catalogue_record,
-    catalogue_uri,
     data_service_record,
     dataset_record,
     series_record,
@@ -153,7 +152,3 @@ def _stream(fmt: str, page: Page, rows: QuerySet[Dataset], *, paged: bool) -> It
 def _chain(*parts: list[Resource] | Iterator[Resource]) -> Iterator[Resource]:
     for part in parts:
         yield from part
-
-
-def catalogue_link(fmt: str) -> str:
-    return f"{catalogue_uri()}.{fmt}"

@@ -19,9 +19,9 @@ from openingup.catalogue.services.datasets import (
     archive_dataset,
     create_dataset,
     delete_dataset,
+    is_hvd,
     publication_problems,
     publish_dataset,
-    settings_hvd,
     update_dataset,
 )
 from openingup.catalogue.services.distributions import (
@@ -42,10 +42,10 @@ __all__ = [
     "delete_data_service",
     "delete_dataset",
     "delete_distribution",
+    "is_hvd",
     "publication_problems",
     "publish_dataset",
     "save_catalogue",
-    "settings_hvd",
     "start_import",
     "update_data_service",
     "update_dataset",

@@ -98,7 +98,7 @@ def publication_problems(dataset: Dataset) -> list[FieldProblem]:
     from openingup.catalogue.records import dataset_uri, distribution_uri
     from openingup.exchange.shacl import validate
 
-    profile = "hvd" if dataset.hvd_categories or settings_hvd(dataset) else "dcat-ap-3"
+    profile = "hvd" if dataset.hvd_categories or is_hvd(dataset) else "dcat-ap-3"
     report = validate(dataset_graph(dataset), profile=profile)
     own = dataset_uri(dataset)
     distributions = {distribution_uri(d) for d in dataset.distributions.all()}
@@ -114,7 +114,7 @@ def publication_problems(dataset: Dataset) -> list[FieldProblem]:
     return problems
 
 
-def settings_hvd(dataset: Dataset) -> bool:
+def is_hvd(dataset: Dataset) -> bool:
     from openingup.exchange.dcat.namespaces import HVD_LEGISLATION
 
     return HVD_LEGISLATION in (dataset.applicable_legislation or [])
