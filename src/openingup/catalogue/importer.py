@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from openingup.catalogue import services
 from openingup.catalogue.models import Dataset, Status
@@ -23,6 +22,8 @@ from openingup.core.errors import PermissionDenied, ServiceError
 from openingup.exchange.dcat.parser import ParseResult, parse
 from openingup.organisations import permissions
 from openingup.organisations.models import Organisation
+from openingup.organisations.queries import organisation_for_agent
+from openingup.organisations.services import record_external_publisher
 
 
 @dataclass
@@ -53,29 +54,15 @@ class ImportReport:
 
 
 def _publisher(record: dict[str, Any] | None, default: Organisation | None) -> Organisation | None:
-    """The organisation behind a DCAT agent: matched by URI, else recorded as an external publisher."""
+    """The organisation behind a DCAT agent: matched by URI (or name), else recorded as external."""
     if not record:
         return default
     uri = record.get("uri", "")
-    if uri:
-        found = Organisation.objects.filter(uri=uri).first()
-        if found:
-            return found
     names = {k or "en": v for k, v in (record.get("name") or {}).items()}
-    if not names:
-        return default
-    if not uri:
-        found = Organisation.objects.filter(name=names).first()
-        if found:
-            return found
-    base = slugify(next(iter(names.values())))[:90] or "publisher"
-    slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return Organisation.objects.create(
-        slug=slug, name=names, kind=Organisation.Kind.EXTERNAL, uri=uri, publisher_type=record.get("type", "")
-    )
+    found = organisation_for_agent(uri, names)
+    if found or not names:
+        return found or default
+    return record_external_publisher(name=names, uri=uri, publisher_type=record.get("type", ""))
 
 
 def _import_dataset(

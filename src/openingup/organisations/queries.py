@@ -28,3 +28,10 @@ def agent(organisation: Organisation) -> dict[str, object]:
 def tokens_of(user: Any) -> QuerySet[ApiToken]:
     """A person's API tokens, newest first (the secrets themselves are never stored)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def organisation_for_agent(uri: str, name: dict[str, str]) -> Organisation | None:
+    """The organisation a DCAT agent stands for: by URI when it has one, else by exactly the same name."""
+    if uri:
+        return Organisation.objects.filter(uri=uri).first()
+    return Organisation.objects.filter(name=name).first() if name else None

@@ -155,3 +155,20 @@ def get_organisation(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise NotFound(f"No organisation {slug!r}.") from None
+
+
+@transaction.atomic
+def record_external_publisher(
+    *, name: dict[str, str], uri: str = "", publisher_type: str = ""
+) -> Organisation:
+    """Record a publisher met in imported metadata (kind external) under the first free slug of its name."""
+    base = slugify(next(iter(name.values()), ""))[:90] or "publisher"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    org = Organisation.objects.create(
+        slug=slug, name=name, kind=Organisation.Kind.EXTERNAL, uri=uri, publisher_type=publisher_type
+    )
+    publish(events.ORGANISATION_CREATED, organisation_id=str(org.pk))
+    return org
