@@ -94,3 +94,10 @@ def reference_data() -> Path:
     if not path.is_dir():
         pytest.fail(f"OPENINGUP_REFERENCE_DATA={raw!r} is not a folder")
     return path
+
+
+@pytest.fixture(autouse=True)
+def datastore_dir(settings: Any, tmp_path: Path) -> Path:
+    """Each test's datastore files live in its own folder."""
+    settings.DATASTORE_DIR = tmp_path / "datastore"
+    return settings.DATASTORE_DIR

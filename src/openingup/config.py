@@ -76,6 +76,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "OPENINGUP_HTTP_MAX_MB", "200", "Largest response body the safe HTTP client accepts, in megabytes."
     ),
+    Setting(
+        "OPENINGUP_DATASTORE_BACKEND",
+        "auto",
+        "Where datastore tables live: duckdb (files in $OPENINGUP_HOME/datastore), postgres, or auto "
+        "(postgres when DATABASE_URL is PostgreSQL, else duckdb).",
+    ),
+    Setting(
+        "OPENINGUP_DATASTORE_URL",
+        "",
+        "PostgreSQL URL for the postgres datastore backend; empty: DATABASE_URL (schema `datastore`).",
+    ),
+    Setting(
+        "OPENINGUP_DATASTORE_KEEP_DAYS",
+        "30",
+        "Days a replaced datastore version stays queryable (?version=N) before it is removed.",
+    ),
+    Setting("OPENINGUP_DATASTORE_MAX_COLUMNS", "2000", "Most columns a datastore table may have."),
+    Setting(
+        "OPENINGUP_DATASTORE_MAX_ROWS", "32000", "Most rows one datastore API page or SQL answer returns."
+    ),
+    Setting("OPENINGUP_DATASTORE_SQL_TIMEOUT_MS", "5000", "Time limit of one read-only datastore SQL query."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

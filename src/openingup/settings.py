@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "openingup.vocabularies",
     "openingup.catalogue",
     "openingup.exchange",
+    "openingup.datastore",
     "openingup.web",
     "openingup.api",
     "openingup.cli",
@@ -128,6 +129,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "files"
 
 MAX_UPLOAD_BYTES = config.get_int("OPENINGUP_MAX_UPLOAD_MB") * 1024 * 1024
+
+DATASTORE_BACKEND = config.get("OPENINGUP_DATASTORE_BACKEND").strip().lower()
+if DATASTORE_BACKEND == "auto":
+    DATASTORE_BACKEND = "postgres" if _database_url.startswith("postgres") else "duckdb"
+DATASTORE_URL = config.get("OPENINGUP_DATASTORE_URL") or _database_url
+DATASTORE_DIR = HOME / "datastore"
+DATASTORE_KEEP_DAYS = config.get_int("OPENINGUP_DATASTORE_KEEP_DAYS")
+DATASTORE_MAX_COLUMNS = config.get_int("OPENINGUP_DATASTORE_MAX_COLUMNS")
+DATASTORE_MAX_ROWS = config.get_int("OPENINGUP_DATASTORE_MAX_ROWS")
+DATASTORE_SQL_TIMEOUT_MS = config.get_int("OPENINGUP_DATASTORE_SQL_TIMEOUT_MS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CATALOGUE_PAGE_SIZE = config.get_int("OPENINGUP_CATALOGUE_PAGE_SIZE")

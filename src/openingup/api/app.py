@@ -12,7 +12,7 @@ from openingup.api import errors
 from openingup.api.auth import REQUIRED
 from openingup.api.openapi import complete
 from openingup.api.renderers import SafeJSONRenderer
-from openingup.api.routes import data_services, datasets, distributions, organisations, tokens
+from openingup.api.routes import data_services, datasets, datastore, distributions, organisations, tokens
 
 DESCRIPTION = """\
 The data catalogue of this platform as a REST API: DCAT-AP 3 datasets, their distributions, data
@@ -59,3 +59,4 @@ api.add_router("/datasets", datasets.router)
 api.add_router("", distributions.router)
 api.add_router("/data-services", data_services.router)
 api.add_router("/tokens", tokens.router)
+api.add_router("", datastore.router)

@@ -36,9 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     django.setup()
     try:
-        return int(args.run(args) or 0)
+        code = int(args.run(args) or 0)
     except KeyboardInterrupt:
         return 130
+    # Background work a command started in-process (e.g. loading the demo's tables) finishes before exit.
+    from openingup.core.tasks import in_process_backend
+
+    in_process_backend().join(timeout=900)
+    return code
 
 
 if __name__ == "__main__":

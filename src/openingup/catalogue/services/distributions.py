@@ -146,6 +146,20 @@ def delete_distribution(*, actor: Any, distribution: Distribution) -> None:
     publish(events.DISTRIBUTION_DELETED, dataset_id=str(dataset.pk), distribution_id=str(pk))
 
 
+def record_data_change(distribution: Distribution, *, byte_size: int | None, sha256: str) -> None:
+    """The data behind a distribution changed (a new datastore version): dct:modified of the
+    distribution and its dataset follow, and a URL-given file's size and checksum are recorded."""
+    now = timezone.now().replace(microsecond=0).isoformat()
+    fields: dict[str, Any] = {"modified": now}
+    if not distribution.file and sha256:
+        fields["byte_size"] = byte_size
+        fields["checksum"] = {"algorithm": SHA256, "value": sha256}
+    Distribution.objects.filter(pk=distribution.pk).update(**fields, updated_at=timezone.now())
+    for key, value in fields.items():
+        setattr(distribution, key, value)
+    _touch(distribution.dataset)
+
+
 def _touch(dataset: Dataset) -> None:
     dataset.modified = timezone.now().replace(microsecond=0).isoformat()
     dataset.save(update_fields=["modified", "updated_at"])

@@ -1,0 +1,1 @@
+"""Ingest: any tabular file → a typed, profiled table staged in DuckDB, with a Frictionless report."""

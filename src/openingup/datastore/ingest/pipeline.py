@@ -1,0 +1,121 @@
+"""The ingest pipeline: read → infer (or enforce a Table Schema) → write a typed DuckDB file → profile.
+
+The output is a new DuckDB file holding one table ``data`` in source order (``rowid`` + 1 is the row's
+``_id``) with the visible columns followed by hidden ``__`` columns (bounding boxes for the map). Nothing
+else is touched: the caller decides whether the file becomes the queryable version.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from openingup.datastore.ingest import geometry, infer, profile, schema
+from openingup.datastore.ingest.csvload import load_csv
+from openingup.datastore.report import IngestError, Report
+
+Progress = Callable[[float, str], None]
+TEXT_KINDS = {"csv": None, "tsv": "\t"}
+
+
+@dataclass
+class Staged:
+    path: Path
+    fields: list[dict[str, Any]]
+    geometry: dict[str, Any]
+    profile: dict[str, Any]
+    report: Report
+    dialect: dict[str, Any]
+    row_count: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for staging, bounded in memory (it spills to a temp folder beyond)."""
+    con = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": True})
+    tmp = os.environ.get("OPENINGUP_TMP")
+    if tmp:
+        con.execute("SET temp_directory = ?", [tmp])
+    return con
+
+
+def stage(
+    source: Path,
+    kind: str,
+    out: Path,
+    *,
+    table_schema: dict[str, Any] | None = None,
+    max_columns: int = 2000,
+    progress: Progress | None = None,
+) -> Staged:
+    """Ingest ``source`` (of ``kind``: csv, tsv, xlsx, ods, json, ndjson, geojson, parquet) into ``out``.
+
+    Raises IngestError with the report for files that cannot be loaded or break their Table Schema;
+    ``out`` is then removed.
+    """
+    report = Report()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    say = progress or (lambda fraction, message: None)
+    con = connect()
+    try:
+        say(0.02, "reading")
+        if kind in TEXT_KINDS:
+            dialect = load_csv(
+                source, con, "raw", report, delimiter=TEXT_KINDS[kind], max_columns=max_columns,
+                progress=lambda f: say(0.02 + 0.4 * f, "reading"),
+            )  # fmt: skip
+        else:
+            from openingup.datastore import readers
+
+            readers.load_into(source, kind, con, "raw", report, readers.Limits(max_columns=max_columns))
+            dialect = {"route": kind}
+        timings["read"] = time.perf_counter() - started
+        say(0.45, "inferring types")
+        described = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
+        visible = [n for n in described if not n.startswith("__")]
+        hidden = [n for n in described if n.startswith("__")]
+        columns = infer.infer(con, "raw", visible)
+        if hidden:  # readers give GeoJSON shapes as text in "geometry" with their bounding boxes hidden
+            columns = [
+                infer.Column(c.name, "geojson", "VARCHAR") if c.name == "geometry" else c for c in columns
+            ]
+        if table_schema is not None:
+            columns = schema.enforce(con, "raw", columns, table_schema, report)
+        timings["infer"] = time.perf_counter() - started
+        say(0.55, "writing")
+        select = infer.select_list(columns)
+        select += "".join(f", {infer.quote(h)}" for h in hidden)
+        points = [c.name for c in columns if c.type == "geopoint"]
+        if points and not hidden:
+            select += ", " + geometry.point_columns(points[0])
+        out.unlink(missing_ok=True)
+        con.execute("ATTACH ? AS target", [str(out)])
+        con.execute(f"CREATE TABLE target.data AS SELECT {select} FROM raw")
+        con.execute("DROP TABLE raw")
+        timings["write"] = time.perf_counter() - started
+        say(0.8, "profiling")
+        fields = [infer.field_of(c) for c in columns]
+        con.execute("USE target")
+        geo = geometry.detect(con, "data", fields)
+        prof = profile.profile(con, "data", fields) if fields else {"rows": 0, "fields": {}}
+        con.execute("USE memory")
+        con.execute("DETACH target")
+        timings["profile"] = time.perf_counter() - started
+    except IngestError:
+        out.unlink(missing_ok=True)
+        raise
+    except duckdb.Error as exc:
+        out.unlink(missing_ok=True)
+        raise IngestError(
+            "source-error", f"the data could not be read: {str(exc).splitlines()[0]}", report
+        ) from exc
+    finally:
+        con.close()
+    return Staged(out, fields, geo, prof, report, dialect, int(prof["rows"]), timings)

@@ -1,0 +1,47 @@
+"""Reading the datastore: which table version answers, visible to whom."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openingup.catalogue.queries import distribution_by_id
+from openingup.core.errors import NotFound
+from openingup.datastore.models import Table
+
+
+def table_for(distribution_id: Any, user: Any = None, version: int | None = None) -> Table:
+    """The current (or a given, still kept) ready version of a distribution the user may see."""
+    distribution = distribution_by_id(distribution_id, user)
+    tables = Table.objects.filter(distribution=distribution, status=Table.Status.READY)
+    table = tables.filter(version=version).first() if version else tables.order_by("-version").first()
+    if table is None:
+        latest = Table.objects.filter(distribution=distribution).order_by("-version").first()
+        if version:
+            raise NotFound(f"Version {version} of this distribution's data is not (or no longer) kept.")
+        if latest and latest.status == Table.Status.LOADING:
+            raise NotFound("This distribution's data is still being loaded; try again shortly.")
+        raise NotFound("This distribution has no queryable data.")
+    table.distribution = distribution
+    return table
+
+
+def versions(distribution: Any) -> list[Table]:
+    return list(Table.objects.filter(distribution=distribution).order_by("-version"))
+
+
+def latest(distribution: Any) -> Table | None:
+    return Table.objects.filter(distribution=distribution).order_by("-version").first()
+
+
+def tables_of_dataset(dataset: Any) -> list[Table]:
+    """The current table of each distribution of a dataset (for its Data Package)."""
+    out = []
+    for distribution in dataset.distributions.all():
+        t = (
+            Table.objects.filter(distribution=distribution, status=Table.Status.READY)
+            .order_by("-version")
+            .first()
+        )
+        if t:
+            out.append(t)
+    return out

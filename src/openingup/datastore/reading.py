@@ -1,0 +1,101 @@
+"""Answering table queries: a page with total, facets or groups — what API, CKAN calls and pages share.
+
+Exact totals are cached per table version and row set (an unfiltered total is the stored row count,
+never recomputed).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from openingup.datastore import query as query_mod
+from openingup.datastore.backends import Page, backend
+from openingup.datastore.ingest.geometry import HIDDEN
+from openingup.datastore.ingest.profile import jsonable
+from openingup.datastore.models import Table
+
+_counts: OrderedDict[tuple[str, str], int] = OrderedDict()
+_lock = threading.Lock()
+CACHE = 4096
+
+
+def types_of(table: Table) -> dict[str, str]:
+    out = {f["name"]: f["type"] for f in table.fields}
+    out["_id"] = "integer"
+    return out
+
+
+def parse(table: Table, params: Mapping[str, list[str]]) -> query_mod.Query:
+    return query_mod.parse(params, types_of(table), max_rows=settings.DATASTORE_MAX_ROWS)
+
+
+def total(table: Table, q: query_mod.Query) -> int:
+    if not q.filtered:
+        return int(table.row_count or 0)
+    key = (str(table.pk), q.signature())
+    with _lock:
+        if key in _counts:
+            _counts.move_to_end(key)
+            return _counts[key]
+    value = backend(table.backend).count(table, q)
+    with _lock:
+        _counts[key] = value
+        while len(_counts) > CACHE:
+            _counts.popitem(last=False)
+    return value
+
+
+def geometry_columns(table: Table) -> list[str]:
+    return list(HIDDEN) if table.geometry.get("kind") == "bbox" else []
+
+
+@dataclass
+class Answer:
+    columns: list[str]
+    rows: list[list[Any]]
+    total: int | None = None
+    next_cursor: str | None = None
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    grouped: bool = False
+    extra: list[str] = field(default_factory=list)  # hidden geometry columns at the end of each row
+
+
+def answer(table: Table, q: query_mod.Query, *, with_total: bool = True, geometry: bool = False) -> Answer:
+    """Run a parsed query: rows (or groups) plus total and facets."""
+    b = backend(table.backend)
+    if q.group_by:
+        page: Page = b.group(table, q)
+        return Answer(page.columns, [[jsonable(v) for v in r] for r in page.rows], grouped=True)
+    extra = geometry_columns(table) if geometry else []
+    page = b.rows(table, q, extra=extra) if q.limit else Page(["_id", *table.visible_names], [])
+    out = Answer(page.columns, [[jsonable(v) for v in r] for r in page.rows], extra=list(extra))
+    if page.next_cursor is not None:
+        out.next_cursor = query_mod.encode_cursor(page.next_cursor)
+    if with_total:
+        out.total = total(table, q)
+    if q.facets:
+        out.facets = {
+            name: [{"value": jsonable(v), "count": n} for v, n in values]
+            for name, values in b.facets(table, q).items()
+        }
+    return out
+
+
+def stream(
+    table: Table, q: query_mod.Query, *, geometry: bool = False, raw: bool = False
+) -> Iterator[list[list[Any]]]:
+    """Every matching row in batches; ``raw`` keeps Python types (dates, decimals) for binary formats."""
+    extra = geometry_columns(table) if geometry else []
+    for batch in backend(table.backend).stream(table, q, extra=extra):
+        yield [list(r) for r in batch] if raw else [[jsonable(v) for v in r] for r in batch]
+
+
+def clear_cache() -> None:
+    with _lock:
+        _counts.clear()

@@ -1,0 +1,32 @@
+"""The datastore listens to the catalogue: new or changed tabular distributions are ingested."""
+
+from __future__ import annotations
+
+from openingup.catalogue import events as catalogue_events
+from openingup.core.events import Event, subscribe
+from openingup.core.tasks import enqueue
+
+
+@subscribe(catalogue_events.DISTRIBUTION_CREATED)
+@subscribe(catalogue_events.DISTRIBUTION_UPDATED)
+def ingest_changed_distribution(event: Event) -> None:
+    from openingup.catalogue.models import Distribution
+    from openingup.datastore.sources import kind_for
+
+    distribution = Distribution.objects.filter(pk=event.payload["distribution_id"]).first()
+    if distribution is None:
+        return
+    name = (
+        distribution.file.name
+        if distribution.file
+        else next(iter(distribution.download_url or distribution.access_url or []), "")
+    )
+    if kind_for(name or "", distribution.media_type, distribution.format):
+        enqueue("datastore.ingest", distribution_id=str(distribution.pk))
+
+
+@subscribe(catalogue_events.DISTRIBUTION_DELETED)
+def drop_deleted(event: Event) -> None:
+    from openingup.datastore.services import drop_orphans
+
+    drop_orphans()
