@@ -37,12 +37,19 @@ def test_subscribers_run_after_commit_and_not_on_rollback() -> None:
 
 
 def test_every_published_event_is_declared() -> None:
-    declared = set(catalogue_events.ALL) | set(organisation_events.ALL)
+    from openingup.datastore import events as datastore_events
+
+    declared = set(catalogue_events.ALL) | set(organisation_events.ALL) | set(datastore_events.ALL)
     used: set[str] = set()
     for path in ROOT.rglob("services*.py"):
         used |= set(re.findall(r"publish\(\s*events\.([A-Z_]+)", path.read_text()))
     for path in (ROOT / "catalogue" / "services").glob("*.py"):
         used |= set(re.findall(r"publish\(\s*events\.([A-Z_]+)", path.read_text()))
-    names = {getattr(catalogue_events, n, None) or getattr(organisation_events, n) for n in used}
+    names = {
+        getattr(catalogue_events, n, None)
+        or getattr(organisation_events, n, None)
+        or getattr(datastore_events, n)
+        for n in used
+    }
     assert used and names <= declared
     assert not re.search(r'publish\(\s*"', "".join(p.read_text() for p in ROOT.rglob("*.py")))

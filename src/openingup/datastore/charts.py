@@ -1,17 +1,13 @@
 """Accessible, dependency-free SVG charts for datastore previews (rendered on the server, no JavaScript).
 
-Contract:
-
-* ``bar_chart``, ``line_chart`` and ``pie_chart`` return one complete inline ``<svg>`` element (no XML
-  declaration) with ``role="img"``, ``aria-labelledby`` naming its ``<title>`` and ``<desc>``, a ``viewBox``
-  and no ``width``/``height`` attributes: it fills its container, at most its nominal size (``max-width``).
-* The ``<desc>`` summarises the data (how many categories, the extremes); the caller renders the data table.
-* All text is XML-escaped; the output is deterministic (ids derive from a hash of the input).
-* Colours come from ``PALETTE`` (every colour ≥ 3:1 against white; text is ``TEXT_COLOUR``). Colour is never
-  the only cue: bars and slices get a pattern per series/slice, lines a dash style and a marker shape, and
-  values are labelled directly where they fit.
-* Ticks use compact numbers (1.2k, 3.4M); value labels and the description use thousands separators.
-* ``None`` and non-finite values are missing values (no bar, a gap in a line); pies reject them.
+Contract: ``bar_chart``, ``line_chart`` and ``pie_chart`` return one complete inline ``<svg>`` (no XML
+declaration) with ``role="img"``, ``aria-labelledby`` naming its ``<title>`` and ``<desc>`` (which sums up the
+data: count and extremes; the caller renders the data table), a ``viewBox`` and no ``width``/``height`` (it
+fills its container up to its nominal size). All text is XML-escaped; output is deterministic (ids hash the
+input). ``PALETTE`` colours reach 3:1 against white, text is ``TEXT_COLOUR``, and colour is never the only
+cue: bars and slices get a pattern each, lines a dash and a marker shape, values are labelled directly
+where they fit. Ticks are compact (1.2k, 3.4M), labels use thousands separators. ``None`` and NaN are
+missing values (no bar, a gap in the line); pies reject them, and negative values, with ``ValueError``.
 """
 
 from __future__ import annotations
@@ -95,15 +91,9 @@ def nice_ticks(lo: float | None, hi: float | None, n: int = 5) -> list[float]:
     f = raw / 10**exp
     step = (1 if f < 1.5 else 2 if f < 3 else 5 if f < 7 else 10) * 10.0**exp
     decimals = max(0, -math.floor(math.log10(step)))
-    start, stop = math.floor(lo / step), math.ceil(hi / step)
-    while round(start * step, decimals) > lo:  # float noise: 0.3 / 0.1 == 2.9999999999999996
-        start -= 1
-    while round((start + 1) * step, decimals) <= lo:
-        start += 1
-    while round(stop * step, decimals) < hi:
-        stop += 1
-    while round((stop - 1) * step, decimals) >= hi:
-        stop -= 1
+    start, stop = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)  # as 0.3 / 0.1 is 2.99…
+    start -= round(start * step, decimals) > lo  # yet the ticks must cover the range
+    stop += round(stop * step, decimals) < hi
     return [round(i * step, decimals) + 0.0 for i in range(start, stop + 1)]
 
 
@@ -122,7 +112,7 @@ def _uid(*parts: object) -> str:
 def svg_element(uid: str, width: int, height: int, title: str, desc: str, body: str) -> str:
     """The root element shared by charts and maps: viewBox, no fixed size, named by ``<title>``/``<desc>``."""
     if width < 160 or height < 120:
-        raise ValueError(f"a chart needs at least 160×120 units, got {width}×{height}")
+        raise ValueError(f"a chart or map needs at least 160×120 units, got {width}×{height}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{uid}-t {uid}-d" style="max-width:{width}px;height:auto" '
@@ -136,10 +126,6 @@ def _text(x: float, y: float, text: str, max_chars: int = 0, extra: str = "") ->
     short = text if not max_chars or len(text) <= max_chars else text[: max(1, max_chars - 1)].rstrip() + "…"
     tip = f"<title>{escape(text)}</title>" if short != text else ""
     return f'<text x="{_n(x)}" y="{_n(y)}"{extra}>{escape(short)}{tip}</text>'
-
-
-def _heading(width: int, title: str) -> str:
-    return _text(width / 2, 20, title, int(width / 7.5), _HEADING)
 
 
 def _patterns(uid: str, count: int) -> str:
@@ -241,8 +227,8 @@ def _cartesian(
     def y(v: float) -> float:
         return y1 - (v - ticks[0]) / (ticks[-1] - ticks[0]) * (y1 - y0)
 
-    out = [_patterns(uid, len(series)) if kind == "Bar" else "", _heading(width, title), legend]
-    out.append('<g class="y-axis">')
+    head = _text(width / 2, 20, title, int(width / 7.5), _HEADING)
+    out = [_patterns(uid, len(series)) if kind == "Bar" else "", head, legend, '<g class="y-axis">']
     for t, label in zip(ticks, _tick_labels(ticks), strict=True):
         out.append(f'<path d="M{x0} {_n(y(t))}H{x1}" stroke="{GRID_COLOUR}"/>')
         out.append(_text(x0 - 6, y(t) + 4, label, extra=' text-anchor="end"'))
@@ -320,10 +306,7 @@ def bar_chart(
     width: int = 720,
     height: int = 360,
 ) -> str:
-    """Vertical bars from a zero baseline, grouped side by side when there are several series.
-
-    Raises ``ValueError`` when a series lacks one value per category or the size is too small.
-    """
+    """Bars from a zero baseline, grouped per category; ``ValueError`` if a series misfits ``categories``."""
     return _cartesian("Bar", categories, series, title, x_label, y_label, width=width, height=height)
 
 
@@ -396,7 +379,8 @@ def pie_chart(
             desc += f"; {_plural(len(small), 'category', 'categories')} under 1% shown as {other_label}"
     cx, cy = width / 2, 16 + height / 2
     r = max(20.0, min(height / 2 - 38, width / 2 - 140))
-    out = [_patterns(uid, len(slices)), _heading(width, title), '<g class="slices">']
+    head = _text(width / 2, 20, title, int(width / 7.5), _HEADING)
+    out = [_patterns(uid, len(slices)), head, '<g class="slices">']
     labels, angle = [], -math.pi / 2
     for i, (c, v) in enumerate(slices):
         sweep = 2 * math.pi * v / total
@@ -411,10 +395,8 @@ def pie_chart(
         own = [(cy + (r + 14) * math.sin(a), a, t) for a, t in labels if (math.cos(a) >= 0) == (side == 1)]
         for ly, a, t in sorted(own):
             last = ly = max(ly, last + 14)
-            lx = cx + side * (r + 16)
-            out.append(
-                f'<path d="M{_polar(cx, cy, r + 2, a)}L{_n(lx)} {_n(ly - 4)}" stroke="{TEXT_COLOUR}"/>'
-            )
+            lx, edge = cx + side * (r + 16), _polar(cx, cy, r + 2, a)
+            out.append(f'<path d="M{edge}L{_n(lx)} {_n(ly - 4)}" stroke="{TEXT_COLOUR}"/>')
             out.append(_text(lx + side * 3, ly, t, 18, f' text-anchor="{"start" if side == 1 else "end"}"'))
     out.append("</g>")
     return svg_element(uid, width, height, title, desc, "".join(out))

@@ -82,9 +82,9 @@ def document(table: Table, request: HttpRequest) -> dict[str, Any]:
     for name, kind, text in (
         ("q", "string", "full-text search"), ("sort", "string", "columns, '-' for descending"),
         ("fields", "string", "columns to return"), ("limit", "integer", "rows per page"),
-        ("cursor", "string", "from the previous page's next"), ("facet", "string", "count values of a column"),
+        ("cursor", "string", "from the previous page's next"), ("facet", "string", "count values of a column"),  # noqa: E501
         ("group_by", "string", "group by columns"),
-        ("aggregate", "string", "count | sum:col | avg:col | min:col | max:col"),  # noqa: E501
+        ("aggregate", "string", "count | sum:col | avg:col | min:col | max:col"),
         ("bbox", "string", "minlon,minlat,maxlon,maxlat"), ("format", "string", "json, csv or geojson"),
     ):  # fmt: skip
         params.append(

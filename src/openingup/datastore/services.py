@@ -186,7 +186,7 @@ def table_schema_for(distribution: Any) -> dict[str, Any] | None:
             continue
         fetched = http.fetch(uri, transport=sources.TRANSPORT, accept="application/json")
         try:
-            doc = json.loads(fetched.body)
+            doc = json.loads(fetched.content)
         except ValueError as exc:
             raise ValueError(f"the Table Schema at {uri} is not JSON: {exc}") from exc
         if isinstance(doc, dict) and isinstance(doc.get("fields"), list):
@@ -252,6 +252,19 @@ def update_dictionary(*, actor: Any, table: Table, fields: list[dict[str, Any]])
                 for p in new.report.get("errors", [])[:20]
             ],
         )
+    described = {f["name"]: f for f in merged}
+    new.fields = [
+        {
+            **f,
+            **{
+                k: described[f["name"]][k]
+                for k in ("title", "description")
+                if k in described.get(f["name"], {})
+            },
+        }
+        for f in new.fields
+    ]
+    new.save(update_fields=["fields"])
     return new
 
 

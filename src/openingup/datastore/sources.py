@@ -78,8 +78,8 @@ def materialise(distribution: object) -> Iterator[Source | None]:
     fd, tmp = tempfile.mkstemp(suffix="." + kind)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(fetched.body)
+            fh.write(fetched.content)
         path = Path(tmp)
-        yield Source(path, url, kind, len(fetched.body), hashlib.sha256(fetched.body).hexdigest())
+        yield Source(path, url, kind, len(fetched.content), hashlib.sha256(fetched.content).hexdigest())
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -78,19 +78,12 @@ _FIRST_WORDS = frozenset({"SELECT", "WITH", "FROM", "("})
 # What an unquoted name or keyword may hold: the characters PostgreSQL's and DuckDB's scanners read as part
 # of one identifier, so that text sqlglot took for one word is one word to the database too.
 _BARE_WORDS = re.compile(r"[A-Za-z0-9_$\u0080-\U0010ffff]+(?: [A-Za-z0-9_$\u0080-\U0010ffff]+)*")
-# Statements and clauses that write, change the session or reach outside: refused wherever they appear.
-# SQL-standard functions written without parentheses, which sqlglot may read as column names.
+# SQL-standard functions written without parentheses, which sqlglot reads as column names when unquoted.
 _BARE_FUNCTIONS = frozenset(
-    {
-        "user",
-        "current_user",
-        "session_user",
-        "system_user",
-        "current_role",
-        "current_schema",
-        "current_catalog",
-    }
+    {"user", "current_user", "session_user", "system_user"}
+    | {"current_role", "current_schema", "current_catalog"}
 )
+# Statements and clauses that write, change the session or reach outside: refused wherever they appear.
 _STATEMENTS: tuple[type[exp.Expr], ...] = (
     *(exp.DML, exp.DDL, exp.Alter, exp.Analyze, exp.Attach, exp.Cache, exp.Command, exp.Comment),
     *(exp.Commit, exp.Declare, exp.Describe, exp.Detach, exp.Drop, exp.Execute, exp.ExecuteSql),
@@ -207,13 +200,17 @@ def _inspect(tree: exp.Query, dialect: str, physical: dict[str, _Reference], *, 
             raise UnsafeSQL(f"type {node.sql(dialect=dialect)} is not allowed")
         if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
             raise UnsafeSQL(f"qualified function {node.sql(dialect=dialect)[:60]} is not allowed")
-        if isinstance(node, exp.Column) and not node.table and node.name.lower() in _BARE_FUNCTIONS:
-            if not node.this.args.get("quoted"):  # quoted, it is a column of that name
-                raise UnsafeSQL(f"function {node.name.lower()} is not allowed")
+        if isinstance(node, exp.Column) and not node.table and _is_bare_function(node.this):
+            raise UnsafeSQL(f"function {node.name.lower()} is not allowed")
         if isinstance(node, exp.Func):
-            _check_function(node)
+            _check_function(node, dialect)
         elif isinstance(node, exp.Table):
             _check_table(node, dialect, physical, rewrite)
+
+
+def _is_bare_function(name: exp.Expr) -> bool:
+    """``user``, ``current_schema``…: quoted, they are columns of that name."""
+    return isinstance(name, exp.Identifier) and not name.quoted and name.name.lower() in _BARE_FUNCTIONS
 
 
 def _function_name(node: exp.Func) -> str:
@@ -222,12 +219,21 @@ def _function_name(node: exp.Func) -> str:
     return node.sql_name().lower()
 
 
-def _check_function(node: exp.Func) -> None:
+def _check_function(node: exp.Func, dialect: str) -> None:
     name = _function_name(node)
     if isinstance(node.parent, _TABLE_SLOTS) and node.arg_key == "this" and name not in TABLE_FUNCTIONS:
-        raise UnsafeSQL(f"table function {name} is not allowed")
+        raise UnsafeSQL(f"table function {_shown(node, name, dialect)} is not allowed")
     if name not in ALLOWED_FUNCTIONS:
-        raise UnsafeSQL(f"function {name} is not allowed")
+        raise UnsafeSQL(f"function {_shown(node, name, dialect)} is not allowed")
+
+
+def _shown(node: exp.Func, name: str, dialect: str) -> str:
+    """The function's name as SQL spells it (``xmltable``, not sqlglot's ``x_m_l_table``), for messages."""
+    try:
+        head = node.sql(dialect=dialect).split("(", 1)[0].strip().lower()
+    except Exception:
+        return name
+    return head if re.fullmatch(r"\w+", head) else name
 
 
 def _check_table(node: exp.Table, dialect: str, physical: dict[str, _Reference], rewrite: bool) -> None:
@@ -268,18 +274,23 @@ def _normalise(identifier: exp.Identifier, dialect: str) -> str:
 def _is_visible_cte(node: exp.Table, target: exp.Identifier, dialect: str) -> bool:
     """Whether a CTE of an enclosing WITH that is in scope at ``node`` has the table's name.
 
-    In a CTE's own body only the CTEs before it are in scope, and itself if the WITH is RECURSIVE (stricter
-    than some databases, never looser), so a CTE can't hide a reference to a real table of the same name.
+    In a CTE's body only the CTEs before it are in scope; the CTE itself only in the recursive term (the right
+    side of a top-level UNION) of a WITH RECURSIVE. Elsewhere DuckDB reads the name as a real table, so a CTE
+    named like one could otherwise reach it; this rule is stricter than the databases', never looser.
     """
     name = _normalise(target, dialect)
-    child: exp.Expr = node
+    path: list[exp.Expr] = [node]  # from the table up to ``parent``
     parent = node.parent
     while parent is not None:
+        child = path[-1]
         visible: list[exp.Expr] = []
         if isinstance(parent, exp.With):
             ctes = list(parent.expressions)
             position = next((i for i, cte in enumerate(ctes) if cte is child), len(ctes))
-            visible = ctes[: position + (1 if parent.args.get("recursive") else 0)]
+            visible = ctes[:position]
+            body = path[-2] if len(path) > 1 else None
+            if parent.args.get("recursive") and isinstance(body, exp.Union) and len(path) > 2:
+                visible += ctes[position : position + 1] if path[-3].arg_key == "expression" else []
         elif isinstance(parent, exp.Query) and child.arg_key != "with_":
             with_ = parent.args.get("with_")
             visible = list(with_.expressions) if with_ else []
@@ -288,5 +299,6 @@ def _is_visible_cte(node: exp.Table, target: exp.Identifier, dialect: str) -> bo
             identifier = alias.this if isinstance(alias, exp.TableAlias) else None
             if isinstance(identifier, exp.Identifier) and _normalise(identifier, dialect) == name:
                 return True
-        child, parent = parent, parent.parent
+        path.append(parent)
+        parent = parent.parent
     return False

@@ -12,7 +12,7 @@ from openingup.cli.commands.common import fail, migrate
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("datastore", help="Load tabular files into the datastore and manage its tables.")
-    inner = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    inner = p.add_subparsers(dest="action", metavar="ACTION", required=True, help="load or expire")
     load = inner.add_parser(
         "load",
         help="Add PATH as a new distribution of a dataset and load it; prints the distribution id last.",

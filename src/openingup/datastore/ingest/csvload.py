@@ -142,7 +142,7 @@ def load_csv(
             return {"route": "direct", "encoding": d.encoding, "delimiter": d.delimiter}
         except duckdb.Error:
             con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
-    fd, tmp = tempfile.mkstemp(suffix=".csv", dir=os.environ.get("OPENINGUP_TMP") or None)
+    fd, tmp = tempfile.mkstemp(suffix=".csv")
     os.close(fd)
     clean = Path(tmp)
     try:

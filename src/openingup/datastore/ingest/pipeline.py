@@ -7,7 +7,6 @@ else is touched: the caller decides whether the file becomes the queryable versi
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,9 +38,6 @@ class Staged:
 def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for staging, bounded in memory (it spills to a temp folder beyond)."""
     con = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": True})
-    tmp = os.environ.get("OPENINGUP_TMP")
-    if tmp:
-        con.execute("SET temp_directory = ?", [tmp])
     return con
 
 

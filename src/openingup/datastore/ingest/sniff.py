@@ -127,7 +127,11 @@ def sniff(path: Path, *, delimiter: str | None = None) -> Dialect:
     widths = [len(r) for r in rows if any(c.strip() for c in r)]
     if not widths:
         raise IngestError("source-error", "the file has no rows")
-    width = Counter(widths).most_common(1)[0][0]
+    # The table's width: the most common row width among multi-cell rows (wider wins a tie), so title
+    # lines and notes above the table do not count.
+    wide = [w for w in widths if w > 1] or widths
+    counts = Counter(wide)
+    width = max(counts, key=lambda w: (counts[w], w))
     # Preamble: leading comment lines or lines narrower than the table (titles, notes, blank lines).
     preamble = 0
     physical = 0

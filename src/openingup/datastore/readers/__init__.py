@@ -8,7 +8,8 @@ the format has them:
   dates → DATE, date-times → TIMESTAMP, times → TIME, booleans → BOOLEAN, text → VARCHAR; a column mixing
   kinds → VARCHAR of the values' text forms (ISO dates, ``3`` not ``3.0``, ``true``). Problems:
   ``blank-row``, ``extra-cell``, ``preamble`` (single-cell title rows above the header), with sheet rows.
-* JSON/NDJSON: DuckDB ``read_json`` detection (ISO dates only); nested values → VARCHAR of JSON text.
+* JSON/NDJSON: DuckDB ``read_json`` detection (ISO dates and timestamps); nested values → VARCHAR of JSON
+  text, as are columns mixing kinds (strings without quotes).
 * GeoJSON: properties + ``geometry`` (VARCHAR GeoJSON text) + hidden ``__minx, __miny, __maxx, __maxy``.
 * Parquet: the file's own types.
 
@@ -116,8 +117,8 @@ def load_into(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = current_schema() "
         "AND database_name = current_database()",
         [table],
-    ).fetchone()
-    if exists and exists[0]:
+    ).fetchall()
+    if exists[0][0]:
         raise ValueError(f"table {table!r} already exists")
     try:
         loaders[kind]()

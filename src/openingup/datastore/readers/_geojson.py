@@ -136,15 +136,12 @@ def load_document(
     _check_crs(document, report)
     features = _features(document, report)
     keys: dict[str, None] = {}
-    kept: list[tuple[int, dict[str, Any]]] = []
-    for number, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict):
-            report.add("format-error", f"Feature {number} is not an object; skipped.", row=number + 1)
-            continue
-        kept.append((number, feature))
-        if isinstance(feature.get("properties"), dict):
-            keys.update(dict.fromkeys(feature["properties"]))
-    has_id = any(f.get("id") is not None for _, f in kept)
+    has_id = False
+    for feature in features:
+        if isinstance(feature, dict):
+            has_id = has_id or feature.get("id") is not None
+            if isinstance(feature.get("properties"), dict):
+                keys.update(dict.fromkeys(feature["properties"]))
     with_id = has_id and not any(k.strip().lower() == "id" for k in keys)
     labels = (["id"] if with_id else []) + list(keys) + [GEOMETRY]
     check_width(len(labels), limits, report)
@@ -155,7 +152,10 @@ def load_document(
         names[clash], names[-1] = names[-1], GEOMETRY
 
     rows = []
-    for number, feature in kept:
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            report.add("format-error", f"Feature {number} is not an object; skipped.", row=number + 1)
+            continue
         props = feature.get("properties")
         props = props if isinstance(props, dict) else {}
         geometry = feature.get("geometry")

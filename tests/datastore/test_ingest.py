@@ -1,0 +1,266 @@
+"""Ingest: types, names and reports for real and local-format files; hostile input fails cleanly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from openingup.datastore import reading, sources
+from openingup.datastore.models import Table
+from openingup.datastore.query import Query
+
+from .conftest import Loader
+
+
+def _types(table: Table) -> dict[str, str]:
+    return {f["name"]: f["type"] for f in table.fields}
+
+
+def _rows(table: Table, **params: str) -> list[dict[str, Any]]:
+    q = reading.parse(table, {k: [v] for k, v in params.items()})
+    a = reading.answer(table, q)
+    return [dict(zip(a.columns, r, strict=True)) for r in a.rows]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"a;b\n1,5;x\n1.234,56;y\n", {"a": "number"}),
+        (b"a,b\n1,234.50,x\n", None),  # ambiguous: comma delimiter wins; handled by quoting below
+        (b'a,b\n"1,234.50",x\n"12.00",y\n', {"a": "number"}),
+        (b"d,x\n31-12-2024,1\n01-02-2023,2\n", {"d": "date", "x": "integer"}),
+        (b"d,x\n31/12/2024,1\n", {"d": "date"}),
+        (b"d,x\n31.12.2024,1\n", {"d": "date"}),
+        (b"d,x\n12/31/2024,1\n01/02/2024,1\n", {"d": "date"}),
+        (b"t,x\n2024-01-02T10:00:00Z,1\n", {"t": "datetime"}),
+        (b"t,x\n31-12-2024 23:59,1\n", {"t": "datetime"}),
+        (b"b,x\nja,1\nnee,2\n", {"b": "boolean"}),
+        (b"code,x\n0101,1\n0202,2\n", {"code": "string"}),
+        (b"p,x\nPOINT(4.9 52.3),1\n", {"p": "geopoint"}),
+        (b"n,x\n1,a\nNA,b\n3,c\n", {"n": "integer"}),
+        (b"n,x\n1,a\nabc,b\n", {"n": "string"}),
+    ],
+)
+def test_local_formats_are_typed(load: Loader, content: bytes, expected: dict[str, str] | None) -> None:
+    table = load("local.csv", content)
+    assert table.status == Table.Status.READY, table.report
+    if expected:
+        for name, kind in expected.items():
+            assert _types(table)[name] == kind
+
+
+def test_decimal_comma_values_are_numbers(load: Loader) -> None:
+    table = load("bedragen.csv", "bedrag;omschrijving\n1.234,56;één\n3,5;twee\n".encode())
+    rows = _rows(table, sort="bedrag")
+    assert [r["bedrag"] for r in rows] == [3.5, 1234.56]
+    assert rows[1]["omschrijving"] == "één"
+
+
+def test_latin1_file_is_decoded(load: Loader) -> None:
+    table = load("plaatsen.csv", "naam;inwoners\nCittà di Castello;40000\nMünster;300000\n".encode("cp1252"))
+    assert [r["naam"] for r in _rows(table)] == ["Città di Castello", "Münster"]
+    assert table.dialect["encoding"] == "cp1252"
+
+
+def test_preamble_blank_rows_and_ragged_rows_are_reported(load: Loader) -> None:
+    content = b"Spending report\nGenerated 2024\n\nid,amount,note\n1,10.5,a\n\n2,3\n3,4,x,extra\n"
+    table = load("report.csv", content)
+    assert table.status == Table.Status.READY
+    codes = {(p["code"], p["row"]) for p in table.report["errors"]}
+    assert ("preamble", 1) in codes
+    assert any(code == "missing-cell" for code, _ in codes)
+    assert any(code == "extra-cell" for code, _ in codes)
+    assert table.row_count == 3
+    assert _types(table) == {"id": "integer", "amount": "number", "note": "string"}
+
+
+def test_duplicate_and_blank_headers_get_readable_names(load: Loader) -> None:
+    table = load("h.csv", b"name,name,,_id\na,b,c,d\n")
+    assert [f["name"] for f in table.fields] == ["name", "name_2", "column_3", "id_4"]
+    assert {"duplicate-label", "blank-header"} <= {p["code"] for p in table.report["errors"]}
+
+
+def test_profile_has_nulls_distinct_range_top_and_histogram(load: Loader) -> None:
+    lines = (
+        ["cat,amount,day"]
+        + [f"{'ab'[i % 2]},{i},2024-01-{1 + i % 28:02d}" for i in range(100)]
+        + [",,2024-01-01"]
+    )
+    table = load("p.csv", "\n".join(lines).encode())
+    amount = table.profile["fields"]["amount"]
+    assert amount["nulls"] == 1 and amount["min"] == 0 and amount["max"] == 99
+    assert sum(b["count"] for b in amount["histogram"]) == 100
+    assert table.profile["fields"]["cat"]["top"][0]["count"] == 50
+    assert table.profile["fields"]["day"]["min"] == "2024-01-01"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("garbage.csv", bytes(range(256)) * 64, "format-error"),
+        (
+            "wide.csv",
+            (",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("1" * 100_000) + "\n").encode(),
+            "format-error",
+        ),
+        ("empty.csv", b"", "source-error"),
+        ("bomb.xlsx", b"PK\x03\x04" + b"\x00" * 100, "format-error"),
+        ("broken.json", b'{"a": [1, 2', "format-error"),
+    ],
+)
+def test_hostile_files_fail_cleanly_and_keep_the_previous_version(
+    load: Loader, name: str, content: bytes, code: str
+) -> None:
+    ext = name.rsplit(".", 1)[1]
+    good = {"csv": b"a,b\n1,2\n", "xlsx": None, "json": b'[{"a": 1}]'}[ext]
+    first = load("good." + ("csv" if good is None else ext), good or b"a,b\n1,2\n")
+    assert first.status == Table.Status.READY
+    failed = load(name, content, distribution=first.distribution)
+    assert failed.status == Table.Status.FAILED
+    assert failed.report["errors"][-1]["code"] == code
+    assert failed.report["errors"][-1]["message"]
+    current = reading.answer(first, Query())
+    assert current.total == 1
+    assert Table.objects.filter(distribution=first.distribution, status="ready").get().pk == first.pk
+
+
+def test_private_url_is_refused_without_a_request(dataset: Any, editor: Any) -> None:
+    from openingup.catalogue import services as catalogue
+    from openingup.datastore import services
+
+    calls: list[Any] = []
+    sources.TRANSPORT = httpx.MockTransport(lambda r: calls.append(r) or httpx.Response(200, text="a\n1\n"))
+    try:
+        d = catalogue.add_distribution(
+            actor=editor,
+            dataset=dataset,
+            data={"access_url": ["http://127.0.0.1:5432/data.csv"]},
+            strict=False,
+        )
+        table = services.ingest_distribution(d)
+    finally:
+        sources.TRANSPORT = None
+    assert table is not None and table.status == Table.Status.FAILED
+    assert "private address" in table.report["errors"][-1]["message"]
+    assert calls == []
+
+
+def test_url_distribution_is_fetched_and_records_size_and_checksum(
+    dataset: Any, editor: Any, settings: Any
+) -> None:
+    from openingup.catalogue import services as catalogue
+    from openingup.datastore import services
+
+    settings_allow = os.environ.get("OPENINGUP_ALLOW_PRIVATE_HOSTS")
+    body = b"a,b\n1,x\n2,y\n"
+    sources.TRANSPORT = httpx.MockTransport(lambda r: httpx.Response(200, content=body))
+    try:
+        d = catalogue.add_distribution(
+            actor=editor,
+            dataset=dataset,
+            data={"access_url": ["https://data.example.org/x.csv"]},
+            strict=False,
+        )
+        import openingup.core.http as http
+
+        original = http._addresses
+        http._addresses = lambda host: [__import__("ipaddress").ip_address("93.184.216.34")]  # type: ignore[assignment]
+        try:
+            table = services.ingest_distribution(d)
+        finally:
+            http._addresses = original
+    finally:
+        sources.TRANSPORT = None
+    assert settings_allow is None or settings_allow is not None
+    assert table is not None and table.status == Table.Status.READY and table.row_count == 2
+    d.refresh_from_db()
+    assert d.byte_size == len(body) and d.checksum["value"] == table.source_sha256
+    assert d.modified
+
+
+def test_table_schema_is_enforced(dataset: Any, editor: Any, load: Loader) -> None:
+    from openingup.datastore.ingest.pipeline import stage
+    from openingup.datastore.report import IngestError
+
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer", "constraints": {"required": True, "unique": True}},
+            {"name": "kind", "type": "string", "constraints": {"enum": ["tree", "bush"]}},
+            {"name": "height", "type": "number", "constraints": {"minimum": 0}},
+        ],
+        "primaryKey": "id",
+    }
+    good = Path(os.environ.get("TMPDIR", "/tmp")) / f"ok-{os.getpid()}.csv"
+    good.write_text("id,kind,height\n1,tree,3.5\n2,bush,1\n")
+    bad = good.with_name(f"bad-{os.getpid()}.csv")
+    bad.write_text("id,kind,height\n1,tree,3.5\n1,rock,-2\nx,bush,1\n")
+    out = good.with_suffix(".duckdb")
+    try:
+        staged = stage(good, "csv", out, table_schema=schema)
+        assert [f["type"] for f in staged.fields] == ["integer", "string", "number"]
+        with pytest.raises(IngestError) as caught:
+            stage(bad, "csv", out, table_schema=schema)
+        found = {(p["code"], p["row"], p["field"]) for p in caught.value.report.problems}
+        assert ("type-error", 4, "id") in found
+        assert ("constraint-error", 3, "kind") in found
+        assert ("constraint-error", 3, "height") in found
+        assert not out.exists()
+    finally:
+        for p in (good, bad, out):
+            p.unlink(missing_ok=True)
+
+
+def _reference(name: str) -> Path:
+    root = os.environ.get("OPENINGUP_REFERENCE_DATA")
+    if not root:
+        pytest.skip("OPENINGUP_REFERENCE_DATA is not set")
+    return Path(root) / "tabular" / name
+
+
+@pytest.mark.conformance
+def test_adur_spend_file(load: Loader) -> None:
+    table = load("adur.csv", _reference("adur-district-council_spend_2009-04.csv").read_bytes())
+    assert table.status == Table.Status.READY
+    assert _types(table) == {
+        "Body Name": "string", "Date": "date", "Transaction Number": "integer", "Amount": "number",
+        "Supplier": "string", "Expense Area": "string",
+    }  # fmt: skip
+    assert table.row_count == 564
+    assert {(p["code"], p["row"]) for p in table.report["errors"]} == {("missing-cell", 10)}
+    first = _rows(table, limit="1")[0]
+    assert first["Date"] == "2009-04-01" and first["Amount"] == 2840.5
+
+
+@pytest.mark.conformance
+def test_istat_file_in_cp1252_with_multiline_headers(load: Loader) -> None:
+    table = load("istat.csv", _reference("istat_elenco-comuni-italiani.csv").read_bytes())
+    assert table.status == Table.Status.READY
+    names = [f["name"] for f in table.fields]
+    assert "Codice dell'Unità territoriale sovracomunale (valida a fini statistici)" in names
+    assert table.row_count == 7904
+    assert _types(table)["Codice Comune formato alfanumerico"] == "string"  # leading zeros kept
+    assert _rows(table, limit="1")[0]["Codice Comune formato alfanumerico"].startswith("0")
+
+
+@pytest.mark.conformance
+def test_fiksgatami_file_with_comment_preamble_and_no_header(load: Loader) -> None:
+    table = load("kommuner.csv", _reference("fiksgatami-no_kommune-contact-addresses.csv").read_bytes())
+    assert table.status == Table.Status.READY
+    codes = [r["column_1"] for r in _rows(table, limit="3")]
+    assert codes[1] == "0101"
+    assert {"preamble", "missing-label"} <= {p["code"] for p in table.report["errors"]}
+    assert any("Tromsø" in str(r) or "ø" in str(r) for r in _rows(table, limit="500"))
+
+
+@pytest.mark.conformance
+def test_amsterdam_geojson_gets_a_bbox_geometry(load: Loader) -> None:
+    table = load("bos.geojson", _reference("amsterdam_amsterdamse-bos.geojson").read_bytes())
+    assert table.status == Table.Status.READY
+    assert table.geometry["kind"] == "bbox" and _types(table)["geometry"] == "geojson"
+    inside = reading.answer(table, reading.parse(table, {"bbox": ["4.80,52.28,4.86,52.33"]}))
+    outside = reading.answer(table, reading.parse(table, {"bbox": ["5.5,52.0,5.6,52.1"]}))
+    assert inside.total == 1 and outside.total == 0
