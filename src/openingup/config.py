@@ -78,9 +78,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "OPENINGUP_DATASTORE_BACKEND",
-        "auto",
-        "Where datastore tables live: duckdb (files in $OPENINGUP_HOME/datastore), postgres, or auto "
-        "(postgres when DATABASE_URL is PostgreSQL, else duckdb).",
+        "duckdb",
+        "Where datastore tables live: duckdb (files in $OPENINGUP_HOME/datastore) or postgres "
+        "(schema `datastore` of OPENINGUP_DATASTORE_URL); auto: postgres when DATABASE_URL is PostgreSQL.",
     ),
     Setting(
         "OPENINGUP_DATASTORE_URL",
