@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("openingup.api.urls")),
+    path("", include("openingup.api.ckan.urls")),
     path("", include("openingup.web.urls")),
 ]
 

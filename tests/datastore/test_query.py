@@ -133,7 +133,7 @@ def test_keyset_pages_walk_every_row_in_order(table: Table, rows: list[dict[str,
             if v is None:
                 out.append((1, 0))
             elif isinstance(v, str):
-                out.append((0, tuple(-ord(c) for c in v) + (1,) if desc else v))
+                out.append((0, (*tuple(-ord(c) for c in v), 1) if desc else v))
             elif isinstance(v, dt.date):
                 out.append((0, -v.toordinal() if desc else v.toordinal()))
             else:

@@ -18,7 +18,7 @@ import pytest
 import xlsxwriter
 
 from openingup.datastore import readers
-from openingup.datastore.readers import _base, _json
+from openingup.datastore.readers import _base, _jsonstream
 from openingup.datastore.report import IngestError, Report
 
 GARBAGE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -205,6 +205,23 @@ def test_xlsx_header_is_first_non_empty_row_and_single_column_sheets_keep_it(tmp
     con, report = load(write_xlsx(tmp_path / "a.xlsx", [[], [], ["code"], ["A"], ["B"]]), "xlsx")
     assert columns(con) == [("code", "VARCHAR")]
     assert rows(con) == [("A",), ("B",)]
+    assert report.problems == []
+
+
+def test_xlsx_skips_chart_sheets_and_finds_data_far_down(tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    charts = book.add_chartsheet("grafiek")
+    data = book.add_worksheet("data")
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=data!$A$62:$A$63"})
+    charts.set_chart(chart)
+    data.write_row(60, 3, ["a", "b"])  # D61:E61
+    data.write_row(61, 3, [1, "x"])
+    data.write_row(62, 3, [2, "y"])
+    book.close()
+    con, report = load(path, "xlsx")
+    assert rows(con) == [(1, "x"), (2, "y")]
     assert report.problems == []
 
 
@@ -399,20 +416,56 @@ def test_json_items_that_are_not_objects_are_skipped(tmp_path: Path) -> None:
     assert report.problems[0]["message"] == "Array item 2 is a number, not an object; skipped."
 
 
+def test_json_array_read_by_duckdb_matches_the_python_path(tmp_path: Path) -> None:
+    """A clean array loads through DuckDB directly; wrapped in an object it goes through Python."""
+    records = [
+        {"nr": 1, "naam": "Dam", "prijs": 1, "sinds": "2024-01-02", "gezien": "2024-01-02T03:04:05Z",
+         "lokaal": "2024-01-02 03:04:05", "adres": {"straat": "Dam", "nr": [1, 2]}, "mix": 1, "leeg": None,
+         "straße": "é"},
+        {"nr": 2, "naam": "Plein", "prijs": 2.5, "sinds": None, "gezien": "2024-01-02T05:04:05+02:00",
+         "lokaal": None, "adres": [], "mix": {"a": "b"}, "leeg": None, "straße": None, "later": True},
+    ]  # fmt: skip
+    expected_columns = [
+        ("nr", "BIGINT"),
+        ("naam", "VARCHAR"),
+        ("prijs", "DOUBLE"),
+        ("sinds", "DATE"),
+        ("gezien", "TIMESTAMP WITH TIME ZONE"),
+        ("lokaal", "TIMESTAMP"),
+        ("adres", "VARCHAR"),
+        ("mix", "VARCHAR"),
+        ("leeg", "VARCHAR"),
+        ("straße", "VARCHAR"),
+        ("later", "BOOLEAN"),
+    ]
+    select = "nr, prijs, sinds, epoch(gezien), lokaal, adres, mix, leeg, straße, later"
+    expected_rows = [
+        (1, 1.0, dt.date(2024, 1, 2), 1704164645.0, dt.datetime(2024, 1, 2, 3, 4, 5),
+         '{"straat":"Dam","nr":[1,2]}', "1", None, "é", None),
+        (2, 2.5, None, 1704164645.0, None, "[]", '{"a":"b"}', None, None, True),
+    ]  # fmt: skip
+    for document in (records, {"data": records}):
+        con, report = load(write_json(tmp_path / "a.json", document), "json")
+        assert columns(con) == expected_columns
+        assert rows(con, select) == expected_rows
+        assert report.problems == []
+
+
 @pytest.mark.parametrize("chunk", [1 << 20, 5])
 def test_json_array_streams_across_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    monkeypatch.setattr(_json, "CHUNK", chunk)
+    monkeypatch.setattr(_jsonstream, "CHUNK", chunk)
     records = [
         {"n": i * 1234567, "s": "é" * (i % 13) + '"\\', "f": i / 7, "t": i % 2 == 0} for i in range(300)
     ]
     path = tmp_path / "a.json"
-    path.write_text("\ufeff \n" + json.dumps(records, ensure_ascii=False) + "\n\n", encoding="utf-8")
+    # The trailing number sends the array through Python's streaming parser rather than DuckDB.
+    path.write_text("\ufeff \n" + json.dumps([*records, 7], ensure_ascii=False) + "\n\n", encoding="utf-8")
     con, report = load(path, "json")
     assert columns(con) == [("n", "BIGINT"), ("s", "VARCHAR"), ("f", "DOUBLE"), ("t", "BOOLEAN")]
     assert rows(con) == [(r["n"], r["s"], r["f"], r["t"]) for r in records]
-    assert report.problems == []
+    assert codes(report) == [("format-error", 302, None)]
 
 
 @pytest.mark.parametrize("chunk", [1 << 20, 3])
@@ -435,7 +488,7 @@ def test_json_array_streams_across_chunks(
 def test_json_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, text: str, message: str
 ) -> None:
-    monkeypatch.setattr(_json, "CHUNK", chunk)
+    monkeypatch.setattr(_jsonstream, "CHUNK", chunk)
     path = tmp_path / "a.json"
     path.write_text(text, encoding="utf-8")
     error, _ = fail(path, "json")
@@ -478,6 +531,18 @@ def test_ndjson_skips_broken_lines_with_their_number(tmp_path: Path) -> None:
     )
     assert report.problems[1]["message"] == "Line 4 is an array, not an object; skipped."
     assert "not UTF-8" in report.problems[2]["message"]
+
+
+def test_ndjson_keys_duckdb_cannot_take_as_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndjson"
+    path.write_text('{"Naam": "a", "naam": "b", "x": 1}\n{"x": 2, "x": 3}\n', encoding="utf-8")
+    con, report = load(path, "ndjson")
+    assert columns(con) == [("Naam", "VARCHAR"), ("naam_2", "VARCHAR"), ("x", "BIGINT")]
+    assert rows(con) == [("a", "b", 1), (None, None, 3)]
+    assert codes(report) == [("duplicate-label", 1, "naam_2")]
+    path.write_text('{"x": 1}\n{"x": 2, "x": 3}\n', encoding="utf-8")  # safe keys, but DuckDB refuses
+    con, report = load(path, "ndjson")
+    assert rows(con) == [(1,), (3,)]
 
 
 def test_ndjson_with_every_line_broken_fails(tmp_path: Path) -> None:
@@ -667,7 +732,10 @@ def test_corrupt_parquet(tmp_path: Path) -> None:
         ("a.csv", "", None),
         ("a.tsv", "text/tab-separated-values", None),
         ("download", "text/csv", None),
-        ("a.csv", "application/json", "json"),
+        ("a.csv", "application/json", None),
+        ("download", "GeoJSON", "geojson"),
+        ("download", "XLSX", "xlsx"),
+        ("download", "CSV", None),
         ("a.xls", "", None),
         ("", "", None),
     ],

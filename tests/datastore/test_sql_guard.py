@@ -24,6 +24,7 @@ A = "3f2c9a1e-5b7d-4c2a-9e8f-0a1b2c3d4e5f"
 B = "b7e4d2c1-0f9e-4d8c-8b7a-6c5d4e3f2a10"
 TABLES = {A: "t1.main.data", B: 't1.main."other data"'}
 PG_TABLES = {A: 'datastore."t_ab12"', B: "datastore.t_cd34"}
+SECRET = "TOPSECRET-7f3a"  # in a table the user must not reach
 
 ROWS = [
     (1, "alice", "Alice Smith", 10.5, "Gent", datetime.date(2024, 1, 5)),
@@ -32,7 +33,6 @@ ROWS = [
     (4, "dave", "Dave Brown", None, "Brugge", datetime.date(2024, 3, 1)),
     (5, "eve", "Eve Black", 5.0, "Antwerpen", datetime.date(2024, 3, 15)),
 ]
-SECRET = "TOPSECRET-7f3a"
 OTHER_ROWS = [(1, "Gent", 265000), (2, "Antwerpen", 530000), (3, "Leuven", 102000)]
 
 
@@ -269,6 +269,8 @@ REJECTED = [
     (DUCK, "SELECT * FROM “data”", "“data”"),
     (DUCK, "SELECT 1\x00", "NUL"),
     (DUCK, "SELECT " + "1 + " * 5_000 + "1", "longer than 20000"),
+    (DUCK, "SELECT " + "(" * 5_000 + "1" + ")" * 5_000, "nested too deeply"),
+    (DUCK, f"SELECT to_char(day, 'YYYY') FROM \"{A}\"", "cannot be written for duckdb"),
     (DUCK, "SELECT (", "could not parse"),
     (DUCK, "SELECT 'unterminated", "could not parse"),
 ]

@@ -6,14 +6,15 @@ the datastore tables it names, and can change nothing.
 in that dialect, or raises :class:`UnsafeSQL` naming the first problem. It accepts exactly one SELECT
 (CTEs, set operations, subqueries, joins, window functions, GROUP BY/HAVING/ORDER BY/LIMIT/OFFSET) in which:
 
-* every table is a visible CTE of the query or a key of ``tables`` (matched case-insensitively), which is
-  replaced by its physical reference (``"t1.main.data"``, ``'datastore."t_ab12"'``: split on dots, every part
-  quoted), keeping the user's name as the alias; anything else, schema-qualified names and DuckDB file
-  scans (``FROM 'x.csv'``) included, is refused;
-* every function is in :data:`ALLOWED_FUNCTIONS` (pure scalar, aggregate and window functions) and is not
-  schema-qualified; table functions are limited to :data:`TABLE_FUNCTIONS`;
-* there is no INTO, FOR UPDATE/SHARE, data-modifying CTE, query parameter, empty identifier or
-  user-defined/OID type. Comments are dropped.
+* every table is a CTE in scope (strictly: see ``_is_visible_cte``) or a key of ``tables`` (matched
+  case-insensitively), which is replaced by its physical reference (``"t1.main.data"``,
+  ``'datastore."t_ab12"'``: split on dots, every part quoted), keeping the user's name as the alias; anything
+  else, schema-qualified names and DuckDB file scans (``FROM 'x.csv'``) included, is refused;
+* every function is in :data:`ALLOWED_FUNCTIONS` (pure scalar, aggregate and window functions), is not
+  schema-qualified nor a parenthesis-less ``user``/``current_schema``…; table functions are limited to
+  :data:`TABLE_FUNCTIONS`;
+* there is no INTO, FOR UPDATE/SHARE, data-modifying CTE, query parameter, empty identifier, unquoted name
+  with characters outside identifiers, or user-defined/OID type. Comments are dropped.
 
 The result is parsed and checked again before it is returned. The guard neither runs the query nor adds
 limits or timeouts: the caller does, on a read-only connection. A broken ``tables`` mapping or an unknown
@@ -41,29 +42,27 @@ DIALECTS = frozenset({"duckdb", "postgres"})
 ALLOWED_FUNCTIONS: frozenset[str] = frozenset(
     """
     count count_if sum avg min max stddev stddev_pop stddev_samp variance var_pop var_samp variance_pop
-    median percentile_cont percentile_disc quantile_cont quantile_disc mode string_agg group_concat listagg
-    array_agg list bool_and bool_or logical_and logical_or every corr covar_pop covar_samp regr_slope
-    regr_intercept regr_r2 regr_count approx_distinct approx_count_distinct arg_min arg_max first last
-    any_value kurtosis skewness product bit_and bit_or bit_xor bitwise_and_agg bitwise_or_agg
-    bitwise_xor_agg histogram entropy fsum sumkahan mad
-    abs round ceil ceiling floor sqrt cbrt power pow exp ln log log10 log2 mod sign greatest least trunc pi
-    degrees radians sin cos tan asin acos atan atan2 random rand isnan isinf isfinite is_nan is_inf gcd lcm
-    factorial
-    and or xor not case if coalesce nullif ifnull nvl cast try_cast extract exists collate array struct row
-    struct_pack
-    lower upper lcase ucase length char_length character_length len strlen octet_length bit_length substr
-    substring trim ltrim rtrim btrim replace concat concat_ws str_position position strpos instr left right
-    lpad rpad pad split_part starts_with ends_with prefix suffix contains regexp_matches regexp_like
-    regexp_ilike regexp_full_match regexp_replace regexp_extract regexp_extract_all regexp_split_to_array
-    reverse repeat initcap md5 ascii chr translate format printf split string_split str_split
-    string_to_array hex to_hex levenshtein jarowinkler_similarity jaro_winkler_similarity array_to_string
-    transform list_transform encode decode base64 to_base64 from_base64 uuid gen_random_uuid hash typeof
-    date_trunc timestamp_trunc date_part datepart to_char time_to_str strftime strptime str_to_time
-    str_to_date to_date to_timestamp unix_to_time epoch time_to_unix epoch_ms now current_date
-    current_timestamp current_time localtimestamp age date_diff datediff date_add date_sub make_date
-    date_from_parts make_timestamp timestamp_from_parts year month day hour minute second dayofweek
-    day_of_week dayofyear day_of_year dayofweek_iso isodow week quarter last_day justify_days date
-    row_number rank dense_rank percent_rank cume_dist ntile lag lead first_value last_value nth_value
+    median percentile_cont percentile_disc quantile_cont quantile_disc mode string_agg group_concat
+    listagg array_agg list bool_and bool_or logical_and logical_or every corr covar_pop covar_samp
+    regr_slope regr_intercept regr_r2 regr_count approx_distinct approx_count_distinct arg_min arg_max
+    first last any_value kurtosis skewness product bit_and bit_or bit_xor bitwise_and_agg bitwise_or_agg
+    bitwise_xor_agg histogram entropy fsum sumkahan mad abs round ceil ceiling floor sqrt cbrt power pow
+    exp ln log log10 log2 mod sign greatest least trunc pi degrees radians sin cos tan asin acos atan
+    atan2 random rand isnan isinf isfinite is_nan is_inf gcd lcm factorial bit_count and or xor not case
+    if coalesce nullif ifnull nvl cast try_cast extract exists collate array struct row struct_pack lower
+    upper lcase ucase length char_length character_length len strlen octet_length bit_length substr
+    substring trim ltrim rtrim btrim replace concat concat_ws str_position position strpos instr left
+    right lpad rpad pad split_part starts_with ends_with prefix suffix contains regexp_matches regexp_like
+    regexp_ilike regexp_i_like regexp_full_match regexp_replace regexp_extract regexp_extract_all
+    regexp_split_to_array reverse repeat initcap md5 ascii chr translate format printf split string_split
+    str_split string_to_array hex to_hex levenshtein jarowinkler_similarity jaro_winkler_similarity
+    array_to_string transform list_transform encode decode base64 to_base64 from_base64 uuid
+    gen_random_uuid hash typeof date_trunc timestamp_trunc date_part datepart to_char time_to_str strftime
+    strptime str_to_time str_to_date to_date to_timestamp unix_to_time epoch time_to_unix epoch_ms now
+    current_date current_timestamp current_time localtimestamp age date_diff datediff date_add date_sub
+    make_date date_from_parts make_timestamp timestamp_from_parts year month day hour minute second
+    dayofweek day_of_week dayofyear day_of_year dayofweek_iso isodow week quarter last_day justify_days
+    date row_number rank dense_rank percent_rank cume_dist ntile lag lead first_value last_value nth_value
     unnest explode generate_series exploding_generate_series range array_length array_size cardinality
     array_contains list_contains array_position array_contains_all array_overlaps array_contained_by
     json_extract json_extract_scalar json_extract_string jsonb_extract jsonb_extract_scalar jsonb_contains
@@ -137,8 +136,10 @@ def _split_reference(reference: str) -> _Reference:
 
 
 def _first_line(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "the SQL is nested too deeply"
     lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
+    return (lines[0] if lines else type(error).__name__)[:160]
 
 
 def _parse(sql: str, dialect: str) -> exp.Query:
@@ -158,7 +159,7 @@ def _parse(sql: str, dialect: str) -> exp.Query:
         statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
     except ParseError as error:
         near = error.errors[0].get("highlight") if error.errors else None
-        hint = f' (near "{near}")' if near else ""
+        hint = f' (near "{str(near)[:40]}")' if near else ""
         raise UnsafeSQL(f"could not parse the SQL: {_first_line(error)}{hint}") from None
     except Exception as error:  # sqlglot raises more than ParseError on odd input (RecursionError…)
         raise UnsafeSQL(f"could not parse the SQL: {_first_line(error)}") from None

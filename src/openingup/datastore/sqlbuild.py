@@ -66,7 +66,7 @@ def where(d: Dialect, src: Source, q: Query) -> Sql:
             parts.append(f"{c} IN ({', '.join(p for _ in f.value)})")
             params += list(f.value)
         elif f.op == "contains":
-            parts.append(f"CAST({c} AS VARCHAR) ILIKE {p}")
+            parts.append(f"CAST({c} AS VARCHAR) ILIKE {p} ESCAPE '\\'")
             params.append("%" + _escape_like(str(f.value)) + "%")
         else:
             op = {"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}[f.op]
@@ -79,7 +79,7 @@ def where(d: Dialect, src: Source, q: Query) -> Sql:
                 parts.append(d.text_match.format(p=p))
                 params.append(token)
             elif strings:
-                parts.append("(" + " OR ".join(f"{s} ILIKE {p}" for s in strings) + ")")
+                parts.append("(" + " OR ".join(f"{s} ILIKE {p} ESCAPE '\\'" for s in strings) + ")")
                 params += ["%" + _escape_like(token) + "%"] * len(strings)
             else:
                 parts.append("FALSE")

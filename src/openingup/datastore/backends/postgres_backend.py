@@ -177,8 +177,8 @@ class _Pool:
             return False
         return True
 
-    def get(self) -> psycopg.Connection[Any]:
-        while True:
+    def get(self, *, fresh: bool = False) -> psycopg.Connection[Any]:
+        while not fresh:
             with self._lock:
                 if not self._idle:
                     break
@@ -191,6 +191,8 @@ class _Pool:
     def put(self, conn: psycopg.Connection[Any]) -> None:
         if conn.closed or conn.broken:
             conn.close()
+            if conn.broken:
+                self.close()  # the server probably restarted: the idle ones are gone too
             return
         try:
             if conn.info.transaction_status != pq.TransactionStatus.IDLE:
@@ -206,8 +208,8 @@ class _Pool:
         conn.close()
 
     @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection[Any]]:
-        conn = self.get()
+    def connection(self, *, fresh: bool = False) -> Iterator[psycopg.Connection[Any]]:
+        conn = self.get(fresh=fresh)
         try:
             yield conn
         finally:
@@ -262,7 +264,7 @@ class PostgresBackend:
         A table that is not there raises FileNotFoundError, as with the DuckDB backend.
         """
         for attempt in (1, 2):
-            with self._pool.connection() as conn:
+            with self._pool.connection(fresh=attempt > 1) as conn:
                 try:
                     return work(conn)
                 except psycopg.errors.UndefinedTable as exc:
@@ -479,43 +481,64 @@ class PostgresBackend:
         sql, _ = sqlbuild.rows(self._dialect(table), self._source(table), q, extra=extra)
         width = len(sqlbuild.select_list(self._dialect(table), self._source(table), q.fields)) + len(extra)
         # A server-side cursor: rows come over in batches, memory stays flat however many match.
-        with self._pool.connection() as conn, conn.cursor(name=f"stream_{uuid.uuid4().hex}") as cur:
-            cur.itersize = BATCH
-            try:
-                cur.execute(escape_percent(sql.text), sql.params)
-            except psycopg.errors.UndefinedTable as exc:
-                raise FileNotFoundError(f"no datastore table {table.location}") from exc
-            while batch := cur.fetchmany(BATCH):
-                yield [r[:width] for r in batch]
+        for attempt in (1, 2):
+            with (
+                self._pool.connection(fresh=attempt > 1) as conn,
+                conn.cursor(name=f"stream_{uuid.uuid4().hex}") as cur,
+            ):
+                cur.itersize = BATCH
+                try:
+                    cur.execute(escape_percent(sql.text), sql.params)
+                except psycopg.errors.UndefinedTable as exc:
+                    raise FileNotFoundError(f"no datastore table {table.location}") from exc
+                except psycopg.OperationalError:
+                    if attempt == 1 and conn.broken:
+                        continue  # a pooled connection the server closed: once more on a new one
+                    raise
+                while batch := cur.fetchmany(BATCH):
+                    yield [r[:width] for r in batch]
+                return
 
     def sql(self, sql: str, tables: Mapping[str, TableRef], *, max_rows: int, timeout_ms: int) -> SqlResult:
         mapping = {name: self._view(table.location) for name, table in tables.items()}
         checked = check_select(sql, mapping, dialect="postgres")
         timeout = max(1, int(timeout_ms))
-        with self._pool.connection() as conn:
-            try:
-                # One round trip; no parameters, so psycopg leaves any % in the user's SQL alone.
-                conn.execute(
-                    f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {timeout}; "
-                    "SET LOCAL search_path = pg_catalog"
-                )
-                with conn.cursor(name=f"sql_{uuid.uuid4().hex}") as cur:
-                    cur.execute(checked)
-                    description = cur.description or []
-                    raw = cur.fetchmany(max_rows + 1)
-                columns = [d.name for d in description]
-                types = self._type_names(conn, description)
-            except psycopg.errors.QueryCanceled as exc:
-                raise InvalidInput(f"The query took longer than {timeout_ms} ms and was stopped.") from exc
-            except psycopg.Error as exc:
-                if conn.broken:
+        # One round trip; no parameters, so psycopg leaves any % in the user's SQL alone.
+        settings_sql = (
+            f"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {timeout}; "
+            "SET LOCAL search_path = pg_catalog"
+        )
+        for attempt in (1, 2):
+            with self._pool.connection(fresh=attempt > 1) as conn:
+                try:
+                    conn.execute(settings_sql)
+                except psycopg.OperationalError:
+                    if attempt == 1 and conn.broken:
+                        continue  # a pooled connection the server closed: once more on a new one
                     raise
-                lines = str(exc).strip().splitlines()
-                raise InvalidInput(f"The query failed: {lines[0] if lines else type(exc).__name__}") from exc
-            finally:
-                with suppress(psycopg.Error):
-                    conn.rollback()
-        return SqlResult(columns, types, raw[:max_rows], len(raw) > max_rows)
+                try:
+                    with conn.cursor(name=f"sql_{uuid.uuid4().hex}") as cur:
+                        cur.execute(checked)
+                        description = cur.description or []
+                        raw = cur.fetchmany(max_rows + 1)
+                    columns = [d.name for d in description]
+                    types = self._type_names(conn, description)
+                except psycopg.errors.QueryCanceled as exc:
+                    raise InvalidInput(
+                        f"The query took longer than {timeout_ms} ms and was stopped."
+                    ) from exc
+                except psycopg.Error as exc:
+                    if conn.broken:
+                        raise
+                    lines = str(exc).strip().splitlines()
+                    raise InvalidInput(
+                        f"The query failed: {lines[0] if lines else type(exc).__name__}"
+                    ) from exc
+                finally:
+                    with suppress(psycopg.Error):
+                        conn.rollback()
+                return SqlResult(columns, types, raw[:max_rows], len(raw) > max_rows)
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _type_names(conn: psycopg.Connection[Any], description: Sequence[psycopg.Column]) -> list[str]:

@@ -62,25 +62,36 @@ MEDIA_TYPES = {
     "application/vnd.apache.parquet": "parquet",
     "application/x-parquet": "parquet",
 }
-# The EU file-type authority (http://publications.europa.eu/resource/authority/file-type/XLSX) DCAT-AP uses.
-FILE_TYPES = {"XLSX": "xlsx", "ODS": "ods", "JSON": "json", "GEOJSON": "geojson", "PARQUET": "parquet"}
+TEXT_EXTENSIONS = frozenset({".csv", ".tsv"})  # read by the CSV path
+# Format names: the EU file-type authority's (http://publications.europa.eu/resource/authority/file-type/XLSX)
+# that DCAT-AP uses, and CKAN's plain ``format`` field (``XLSX``, ``GeoJSON``).
+FORMATS = {
+    "XLSX": "xlsx",
+    "XLSM": "xlsx",
+    "ODS": "ods",
+    "JSON": "json",
+    "GEOJSON": "geojson",
+    "PARQUET": "parquet",
+}
+FORMATS |= {"NDJSON": "ndjson", "JSONL": "ndjson", "JSON_LINES": "ndjson"}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def kind_for(filename: str, media_type: str = "") -> str | None:
     """The reader kind for a file name (or URL) and/or media type, or None (CSV/TSV and anything else).
 
-    The extension decides when it is known (catalogue media types are often generic or wrong); else the
-    media type, which may carry parameters (``; charset=utf-8``) or be an IANA URI
-    (``https://www.iana.org/assignments/media-types/application/json``) or an EU file-type URI.
+    The extension decides when it is known, CSV/TSV included (catalogue media types are often generic or
+    wrong); else the media type, which may carry parameters (``; charset=utf-8``) or be an IANA URI
+    (``https://www.iana.org/assignments/media-types/application/json``), an EU file-type URI or a plain
+    format name (``XLSX``, ``GeoJSON``).
     """
     name = urlsplit(filename).path if "://" in filename else filename
-    kind = EXTENSIONS.get(PurePosixPath(name.replace("\\", "/")).suffix.lower())
-    if kind:
-        return kind
+    suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+    if suffix in EXTENSIONS or suffix in TEXT_EXTENSIONS:
+        return EXTENSIONS.get(suffix)
     media = media_type.split(";")[0].strip()
-    if "/file-type/" in media:
-        return FILE_TYPES.get(media.rstrip("/").rsplit("/", 1)[-1].upper())
+    if "/file-type/" in media or "/" not in media:
+        return FORMATS.get(media.rstrip("/").rsplit("/", 1)[-1].upper())
     if "/media-types/" in media:
         media = media.split("/media-types/", 1)[1]
     return MEDIA_TYPES.get(media.strip("/").lower())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,11 @@ def quote(name: str) -> str:
 def literal(text: str) -> str:
     """A DuckDB string literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def scratch(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for intermediate files, in the system temp folder."""
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=None)
 
 
 def tick(progress: Progress, fraction: float) -> None:
@@ -145,6 +151,41 @@ _ARROW: dict[str, tuple[pa.DataType, Callable[[Any], Any]]] = {
     "TIME": (pa.time64("us"), lambda v: v),
     "VARCHAR": (pa.string(), text_of),
 }
+_KINDS = {bool: "bool", str: "str", dt.datetime: "datetime", dt.date: "date", dt.time: "time"}
+_KINDS |= {dict: "json", list: "json"}
+
+
+def _array(values: Sequence[Any], sql_type: str) -> pa.Array:
+    """A pyarrow array of ``values`` as ``sql_type``: pyarrow's own conversion when the values already
+    fit (integral floats into int64, str into string …), else value by value."""
+    arrow_type, convert = _ARROW[sql_type]
+    try:
+        return pa.array(values, type=arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([convert(v) for v in values], type=arrow_type)
+
+
+def scan_kinds(
+    rows: Iterable[Sequence[Any]], width: int, progress: Callable[[int], None] | None = None
+) -> list[set[str]]:
+    """The kinds (see ``kind_of``) each of ``width`` columns holds over ``rows``, a chunk at a time:
+    types are gathered in bulk and only numbers are looked at one by one."""
+    kinds: list[set[str]] = [set() for _ in range(width)]
+    iterator, total = iter(rows), 0
+    while chunk := list(itertools.islice(iterator, CHUNK_ROWS)):
+        for column, values in zip(kinds, zip(*chunk, strict=True), strict=True):
+            for value_type in set(map(type, values)) - {type(None)}:
+                same: list[Any] = [v for v in values if type(v) is value_type]
+                if value_type is float or value_type is int:
+                    column.update(kind_of(v) or "str" for v in (min(same), max(same)))
+                    if value_type is float and not all(v.is_integer() for v in same):
+                        column.add("float")
+                else:
+                    column.add(_KINDS.get(value_type) or kind_of(same[0]) or "str")
+        total += len(chunk)
+        if progress is not None:
+            progress(total)
+    return kinds
 
 
 class TableWriter:
@@ -163,10 +204,8 @@ class TableWriter:
         total = 0
         iterator = iter(rows)
         while chunk := list(itertools.islice(iterator, CHUNK_ROWS)):
-            arrays = []
-            for values, sql_type in zip(zip(*chunk, strict=True), self.types, strict=True):
-                arrow_type, convert = _ARROW[sql_type]
-                arrays.append(pa.array([convert(v) for v in values], type=arrow_type))
+            columns = zip(*chunk, strict=True)
+            arrays = [_array(values, t) for values, t in zip(columns, self.types, strict=True)]
             batch = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(arrays))])
             view = f"__openingup_chunk_{id(batch)}"
             self.con.register(view, batch)

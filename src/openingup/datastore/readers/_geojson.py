@@ -21,7 +21,7 @@ from openingup.datastore.readers._base import (
     check_width,
     column_type,
     json_error,
-    kind_of,
+    scan_kinds,
     tick,
 )
 from openingup.datastore.report import IngestError, Report
@@ -165,11 +165,7 @@ def load_document(
         rows.append([*values, text, *box])
         if number % 10_000 == 0:
             tick(progress, 0.5 * number / len(features))
-    kinds: list[set[str]] = [set() for _ in names[:-1]]
-    for row in rows:
-        for column, value in zip(kinds, row, strict=False):
-            if (kind := kind_of(value)) is not None:
-                column.add(kind)
+    kinds = scan_kinds(rows, len(names) + len(BBOX))[: len(names) - 1]
     types = [column_type(k) for k in kinds] + ["VARCHAR"] + ["DOUBLE"] * 4
     writer = TableWriter(con, table, [*names, *BBOX], types)
     writer.write(rows, lambda n: tick(progress, 0.5 + 0.5 * n / max(len(rows), 1)))

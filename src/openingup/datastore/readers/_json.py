@@ -1,11 +1,19 @@
-"""JSON and NDJSON: records are normalised in Python, then typed by DuckDB's ``read_json`` detection.
+"""JSON and NDJSON, typed by DuckDB's ``read_json`` detection over every record.
 
-Python reads the records (a top-level array streams item by item; an object is parsed whole), reports
-what is not an object, and writes them to a temporary NDJSON file under positional keys ``c0``, ``c1`` …
-(first-seen order), so keys differing only in case cannot collide in DuckDB. DuckDB then detects each
-column's type over every record; dates only in ISO 8601, timestamps in the ISO forms DuckDB detects
-(other date texts stay VARCHAR for the pipeline's own inference). Nested objects and arrays, and columns
-mixing kinds, become VARCHAR holding the JSON text (strings without their quotes).
+Three routes, the fastest that works:
+
+* a top-level array DuckDB can read as it is (only objects, keys it takes as they are) is read by
+  DuckDB straight from the file;
+* NDJSON lines are checked in Python (broken ones reported and left out), the object lines copied for
+  DuckDB to read;
+* otherwise — an object wrapping the records, an array holding non-objects or invalid JSON, keys equal
+  but for case, duplicate keys — Python parses the records (an array streams item by item with line and
+  column tracking, an object is parsed whole) and writes them under positional keys ``c0``, ``c1`` …
+  (first-seen order) for DuckDB; NaN and infinities become null on this route.
+
+Dates are typed only in ISO 8601, timestamps in the ISO forms DuckDB detects (other date texts stay
+VARCHAR for the pipeline's own inference). Nested objects and arrays, and columns mixing kinds, become
+VARCHAR holding the JSON text (strings without their quotes).
 
 Row numbers in problems: NDJSON gives the line number; a JSON array gives the item's number + 1 (the
 header counts as row 1, as in Frictionless), e.g. ``row=2`` for the first item.
@@ -14,12 +22,10 @@ header counts as row 1, as in Frictionless), e.g. ``row=2`` for the first item.
 from __future__ import annotations
 
 import json
-import math
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import duckdb
 
@@ -32,11 +38,12 @@ from openingup.datastore.readers._base import (
     json_error,
     literal,
     quote,
+    scratch,
     tick,
 )
+from openingup.datastore.readers._jsonstream import DECODER, Stream
 from openingup.datastore.report import IngestError, Report
 
-CHUNK = 1 << 20
 SEARCH_DEPTH = 3
 # Keys under which APIs commonly wrap their records (CKAN, Solr, OData, Elasticsearch, JSON:API …).
 RECORD_KEYS = frozenset(
@@ -46,93 +53,8 @@ KEPT_TYPES = frozenset(
     {"BIGINT", "UBIGINT", "HUGEINT", "DOUBLE", "BOOLEAN", "VARCHAR", "DATE", "TIMESTAMP", "TIME"}
     | {"TIMESTAMP WITH TIME ZONE"}
 )
-_NON_WS = re.compile(r"[^ \t\r\n]")
 _BOM = b"\xef\xbb\xbf"
 _RENAMED = re.compile(r"(.*)_\d+")
-
-
-def _finite(text: str) -> float | None:
-    value = float(text)
-    return value if math.isfinite(value) else None
-
-
-_DECODER = json.JSONDecoder(parse_float=_finite, parse_constant=lambda _: None)
-
-
-def _invalid(report: Report, message: str, line: int, column: int) -> IngestError:
-    return IngestError("format-error", f"invalid JSON at line {line} column {column}: {message}", report)
-
-
-class _Stream:
-    """A JSON text read in chunks: whitespace skipping and value decoding with line/column tracking."""
-
-    def __init__(self, fh: IO[str], report: Report) -> None:
-        self.fh, self.report = fh, report
-        self.buf, self.pos, self.eof = "", 0, False
-        self.lines = self.column = self.dropped = 0  # for the text already dropped from ``buf``
-
-    def more(self, size: int = 0) -> bool:
-        if self.eof or not (data := self.fh.read(size or CHUNK)):
-            self.eof = True
-            return False
-        gone = self.buf[: self.pos]
-        newline = gone.rfind("\n")
-        self.lines += gone.count("\n")
-        self.column = self.column + len(gone) if newline < 0 else len(gone) - newline - 1
-        self.dropped += len(gone)
-        self.buf, self.pos = self.buf[self.pos :] + data, 0
-        return True
-
-    def error(self, message: str, at: int) -> IngestError:
-        newline = self.buf.rfind("\n", 0, at)
-        column = self.column + at + 1 if newline < 0 else at - newline
-        return _invalid(self.report, message, self.lines + self.buf.count("\n", 0, at) + 1, column)
-
-    def peek(self) -> str:
-        """The next non-whitespace character ('' at the end), positioned on it."""
-        while not (match := _NON_WS.search(self.buf, self.pos)):
-            self.pos = len(self.buf)
-            if not self.more():
-                return ""
-        self.pos = match.start()
-        return self.buf[self.pos]
-
-    def value(self) -> Any:
-        if not self.peek():
-            raise self.error("Expecting value", self.pos)
-        size = CHUNK
-        while True:
-            try:
-                value, end = _DECODER.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
-                cut = exc.pos >= len(self.buf) - 8 or exc.msg.startswith("Unterminated string")
-                if cut and self.more(size):
-                    size *= 2
-                    continue
-                raise self.error(exc.msg, exc.pos) from None
-            if end == len(self.buf) and self.more(size):  # a number may go on in the next chunk
-                size *= 2
-                continue
-            self.pos = end
-            return value
-
-    def items(self) -> Iterator[Any]:
-        """The items of the top-level array, one at a time; then nothing but whitespace may follow."""
-        self.peek()
-        self.pos += 1  # the caller saw '['
-        if self.peek() == "]":
-            self.pos += 1
-        else:
-            while True:
-                yield self.value()
-                sign = self.peek()
-                self.pos += 1
-                if sign == "]":
-                    break
-                if sign != ",":
-                    raise self.error("Expecting ',' delimiter", self.pos - 1)
-        if self.peek():
-            raise self.error("Extra data", self.pos)
 
 
 def _kind_name(value: Any) -> str:
@@ -285,7 +207,7 @@ def _load_records(
     progress: Progress,
 ) -> None:
     """Load records parsed in Python, through a positional NDJSON file."""
-    with tempfile.TemporaryDirectory(prefix="openingup-json-") as workdir:
+    with scratch("openingup-json-") as workdir:
         staged = Path(workdir) / "records.ndjson"
         keys, written, longest = _normalise(records, staged, report, limits)
         _check_records(keys, written, limits, report)
@@ -337,7 +259,7 @@ def load_json(
     size = max(path.stat().st_size, 1)
     try:
         with path.open(encoding="utf-8-sig") as fh:
-            stream = _Stream(fh, report)
+            stream = Stream(fh, report)
             first = stream.peek()
             if first == "[":
                 if _load_array(path, con, table, report, limits):
@@ -364,7 +286,7 @@ def load_json(
                     report,
                 )
             fh.seek(0)
-            document = _DECODER.decode(fh.read())
+            document = DECODER.decode(fh.read())
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
         raise json_error(exc, report) from None
     if _geojson.is_geojson(document):
@@ -392,7 +314,7 @@ def _copy_lines(
             if not line.strip():
                 continue
             try:
-                value = _DECODER.decode(line.decode("utf-8"))
+                value = DECODER.decode(line.decode("utf-8"))
             except json.JSONDecodeError as exc:
                 reason = f"{exc.msg} at column {exc.colno}"
             except UnicodeDecodeError:
@@ -429,7 +351,7 @@ def load_ndjson(
     The object lines are copied as they are for DuckDB to read; only when it cannot (keys equal but for
     case, duplicate keys, NaN …) are they re-encoded under positional keys.
     """
-    with tempfile.TemporaryDirectory(prefix="openingup-ndjson-") as workdir:
+    with scratch("openingup-ndjson-") as workdir:
         lines = Path(workdir) / "lines.ndjson"
         keys, written, longest = _copy_lines(path, lines, report, limits, progress)
         _check_records(keys, written, limits, report)
@@ -439,7 +361,7 @@ def load_ndjson(
         if not _risky(keys) and _try_create(con, table, lines, "newline_delimited", keys, names, longest):
             return
         with lines.open("rb") as fh:
-            records = ((0, _DECODER.decode(line.decode("utf-8")), "") for line in fh)
+            records = ((0, DECODER.decode(line.decode("utf-8")), "") for line in fh)
             staged = Path(workdir) / "records.ndjson"
             _, _, longest = _normalise(records, staged, report, limits)
         positional = [f"c{i}" for i in range(len(keys))]

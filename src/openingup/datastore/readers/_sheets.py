@@ -5,10 +5,8 @@ Row numbers in problems are the sheet's own (row 1 is the top row), so users fin
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +20,15 @@ from openingup.datastore.readers._base import (
     TableWriter,
     check_width,
     column_type,
-    kind_of,
+    scan_kinds,
+    scratch,
     text_of,
     tick,
 )
 from openingup.datastore.report import IngestError, Report
 
 LABELS = {"xlsx": "XLSX", "ods": "ODS"}
-HEADER_LOOKAHEAD = 50  # rows searched for the header
+HEADER_LOOKAHEAD = 50  # rows searched for the header, from the first non-empty one
 MAX_PREAMBLE = 10  # single-cell rows that may precede it
 _BIG_MEMBER = 1024**2
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -50,10 +49,23 @@ def check_container(path: Path, kind: str, limits: Limits, report: Report) -> st
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            _check_sizes(path, infos, limits, report)
             names = {info.filename for info in infos}
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            mimetype = b""
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(100)
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise IngestError("format-error", f"not a valid {label} file: {exc}", report) from exc
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names and b"opendocument.spreadsheet" in mimetype:
+        return "ods"
+    raise IngestError("format-error", f"not a valid {label} file: the zip holds no workbook", report)
+
+
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], limits: Limits, report: Report) -> None:
+    """Zip bombs, by the sizes the archive declares: in total, and per member by compression ratio."""
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed_bytes:
         raise IngestError(
@@ -72,11 +84,6 @@ def check_container(path: Path, kind: str, limits: Limits, report: Report) -> st
                 f"(ratio {ratio:,.0f}; the limit is {limits.max_ratio})",
                 report,
             )
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "content.xml" in names and b"opendocument.spreadsheet" in mimetype:
-        return "ods"
-    raise IngestError("format-error", f"not a valid {label} file: the zip holds no workbook", report)
 
 
 def _cell(value: Any) -> Any:
@@ -97,8 +104,14 @@ def _find_header(sheet: Any) -> tuple[int, list[Any], list[tuple[int, Any]]] | N
     line) and a wider row follows within MAX_PREAMBLE rows: that row is the header, those are preamble.
     """
     singles: list[tuple[int, list[Any]]] = []
-    for index, row in enumerate(islice(sheet.iter_rows(), HEADER_LOOKAHEAD)):
+    looked = 0
+    for index, row in enumerate(sheet.iter_rows()):
         filled = _filled(row)
+        if not filled and not singles:
+            continue  # the empty rows above everything
+        looked += 1
+        if looked > HEADER_LOOKAHEAD:
+            break
         if filled >= 2:
             preamble = [
                 (i, next(text_of(_cell(v)) for v in cells if _cell(v) is not None)) for i, cells in singles
@@ -117,20 +130,22 @@ def _rows(sheet: Any, header: int, width: int, report: Report | None) -> Iterato
     for index, row in enumerate(sheet.iter_rows()):
         if index <= header:
             continue
-        cells = [_cell(v) for v in row]
-        if all(v is None for v in cells):
+        cells = [None if type(v) is str and (not v or v.isspace()) else v for v in row]
+        if cells.count(None) == len(cells):
             if report is not None:
                 report.add("blank-row", f"Row {index + 1} is empty; it is left out.", row=index + 1)
             continue
-        cells += [None] * (width - len(cells))
-        if report is not None and any(v is not None for v in cells[width:]):
-            extra = sum(1 for v in cells[width:] if v is not None)
-            report.add(
-                "extra-cell",
-                f"Row {index + 1} has {extra} value(s) beyond the {width} labelled columns; left out.",
-                row=index + 1,
-            )
-        yield cells[:width]
+        if len(cells) < width:
+            cells += [None] * (width - len(cells))
+        elif len(cells) > width:
+            extra = len(cells) - width - cells[width:].count(None)
+            if extra and report is not None:
+                message = (
+                    f"Row {index + 1} has {extra} value(s) beyond the {width} labelled columns; left out."
+                )
+                report.add("extra-cell", message, row=index + 1)
+            del cells[width:]
+        yield cells
 
 
 def _open(path: Path, kind: str, workdir: str) -> Any:
@@ -155,11 +170,13 @@ def load_sheet(
     """Load the first non-empty sheet of an XLSX/ODS file into ``table`` (see ``readers.load_into``)."""
     label = LABELS[kind]
     kind = check_container(path, kind, limits, report)
-    with tempfile.TemporaryDirectory(prefix="openingup-sheet-") as workdir:
+    with scratch("openingup-sheet-") as workdir:
         try:
             book = _open(path, kind, workdir)
             found = None
-            for index in range(len(book.sheet_names)):
+            for index, meta in enumerate(book.sheets_metadata):
+                if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                    continue  # chart sheets, dialogs, macros
                 sheet = book.get_sheet_by_index(index)
                 found = _find_header(sheet)
                 if found is not None:
@@ -180,13 +197,8 @@ def load_sheet(
         names, problems = clean_headers(labels)
         report.extend(problems)
         total = max((sheet.end or (0, 0))[0] + 1, 1)
-        kinds: list[set[str]] = [set() for _ in names]
-        for count, row in enumerate(_rows(sheet, header_index, len(names), report), start=1):
-            for column, value in zip(kinds, row, strict=True):
-                if (kind_of_value := kind_of(value)) is not None:
-                    column.add(kind_of_value)
-            if count % 50_000 == 0:
-                tick(progress, 0.5 * count / total)
+        data = _rows(sheet, header_index, len(names), report)
+        kinds = scan_kinds(data, len(names), lambda n: tick(progress, 0.5 * n / total))
         writer = TableWriter(con, table, names, [column_type(k) for k in kinds])
         writer.write(
             _rows(sheet, header_index, len(names), None), lambda n: tick(progress, 0.5 + 0.5 * n / total)

@@ -545,17 +545,15 @@ def data_map(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         return render(request, "web/datastore/map.html", context, status=400)
     answer = reading.answer(table, q, geometry=True)
     skip = {table.geometry.get("field") or "", table.geometry.get("lat", ""), table.geometry.get("lon", "")}
-    table_url = reverse("web:distribution-data", args=[pk])
-    version = {"version": str(table.version)} if not page.current else {}
-    features = []
-    for feature, row in zip(
-        formats.features(table, answer.columns, answer.rows, answer.extra), answer.rows, strict=True
-    ):
-        if feature["geometry"] is None:
-            continue
-        href = f"{table_url}?{urlencode({**version, 'fc': '_id', 'fo': 'eq', 'fv': feature['id']})}"
-        label = _feature_label(answer.columns, row, skip)
-        features.append(maps.Feature(feature["geometry"], label, href))
+    # No links on the features: the SVG is role="img", and links inside an image are hidden from assistive
+    # technology (axe: nested-interactive). "These rows as a table" links the same rows instead.
+    features = [
+        maps.Feature(feature["geometry"], _feature_label(answer.columns, row, skip))
+        for feature, row in zip(
+            formats.features(table, answer.columns, answer.rows, answer.extra), answer.rows, strict=True
+        )
+        if feature["geometry"] is not None
+    ]
     title = _("Locations of %(name)s") % {"name": pick(page.distribution.title) or _("the data")}
     context["svg"] = mark_safe(maps.svg_map(features, title=title, bbox=q.bbox, tile_url=""))
     context["shown"], context["shown_text"] = len(answer.rows), _count(len(answer.rows))
