@@ -95,16 +95,27 @@ class DuckDBBackend:
 
     # -- reading -------------------------------------------------------------------------------
     def _cursor(self, table: TableRef) -> duckdb.DuckDBPyConnection:
-        key = (table.location, bool(table.text_index))
+        """A cursor on the table's file (and its text index when built).
+
+        Each cached connection is its own in-memory DuckDB instance that attaches the files read-only:
+        DuckDB shares one instance per path within a process, so opening the path directly would tie
+        every reader to the first one's (locked) configuration and attachments.
+        """
+        indexed = bool(table.text_index) and self.path(table.location + ".text").exists()
+        key = (table.location, indexed)
         with self._lock:
             con = self._cons.get(key)
             if con is None:
                 path = self.path(table.location)
                 if not path.exists():
                     raise FileNotFoundError(path)
-                con = duckdb.connect(str(path), read_only=True)
-                if table.text_index and self.path(table.location + ".text").exists():
+                con = duckdb.connect(":memory:")
+                con.execute("ATTACH ? AS d (READ_ONLY)", [str(path)])
+                if indexed:
                     con.execute("ATTACH ? AS ti (READ_ONLY)", [str(self.path(table.location + ".text"))])
+                    stale = self._cons.pop((table.location, False), None)
+                    if stale is not None:
+                        stale.close()
                 _lockdown(con)
                 self._cons[key] = con
                 while len(self._cons) > 64:
@@ -117,7 +128,7 @@ class DuckDBBackend:
         return INDEXED if table.text_index else PLAIN
 
     def _source(self, table: TableRef) -> sqlbuild.Source:
-        return sqlbuild.Source("data", table.fields, table.geometry)
+        return sqlbuild.Source("d.main.data", table.fields, table.geometry)
 
     def rows(self, table: TableRef, query: Query, *, extra: Sequence[str] = ()) -> Page:
         sql, keys = sqlbuild.rows(self._dialect(table), self._source(table), query, extra=extra)
