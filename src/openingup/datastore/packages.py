@@ -32,6 +32,8 @@ def data_package(dataset: Any, request: HttpRequest) -> dict[str, Any]:
     resources = []
     for table in tables_of_dataset(dataset):
         d = table.distribution
+        if d is None:
+            continue
         resources.append(
             {
                 "name": f"distribution-{d.pk}",

@@ -111,8 +111,10 @@ def _failed(table: Table, report: Report) -> Table:
 def _mark_ready(table: Table, staged: Any, location: str, timings: dict[str, float]) -> None:
     now = timezone.now()
     keep = dt.timedelta(days=settings.DATASTORE_KEEP_DAYS)
+    distribution = table.distribution
+    assert distribution is not None, "a version being made ready belongs to a distribution"
     Table.objects.filter(
-        distribution_id=table.distribution_id, status=Table.Status.READY, expires_at__isnull=True
+        distribution=distribution, status=Table.Status.READY, expires_at__isnull=True
     ).exclude(pk=table.pk).update(expires_at=now + keep)
     table.status = Table.Status.READY
     table.location = location
@@ -127,7 +129,7 @@ def _mark_ready(table: Table, staged: Any, location: str, timings: dict[str, flo
     table.save()
     from openingup.catalogue.services.distributions import record_data_change
 
-    record_data_change(table.distribution, byte_size=table.source_bytes, sha256=table.source_sha256)
+    record_data_change(distribution, byte_size=table.source_bytes, sha256=table.source_sha256)
     publish(
         events.TABLE_READY,
         distribution_id=str(table.distribution_id),
@@ -197,6 +199,8 @@ def table_schema_for(distribution: Any) -> dict[str, Any] | None:
 def update_dictionary(*, actor: Any, table: Table, fields: list[dict[str, Any]]) -> Table:
     """Change column titles, descriptions and types. Titles and descriptions apply at once; a type change
     re-types the data from its source as a new version (enforced like a Table Schema)."""
+    if table.distribution is None:
+        raise InvalidInput("This table's distribution was deleted.")
     if actor is not None and not permissions.can_edit_dataset(actor, table.distribution.dataset):
         raise PermissionDenied("You cannot edit this dataset.")
     by_name = {f["name"]: f for f in table.fields}

@@ -30,8 +30,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import BadRequest as DjangoBadRequest
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from ninja.utils import check_csrf
@@ -153,23 +155,26 @@ def request_data(request: HttpRequest, *, try_url_params: bool) -> dict[str, Any
     if not try_url_params and request.method in {"GET", "HEAD"}:
         raise BadRequest("Invalid request. Please use POST method for your request")
     data: Any = {}
+    form = request.method == "POST" and request.content_type in _FORMS
     try:
-        if request.method == "POST" and request.content_type in _FORMS and request.POST:
+        if form and request.POST:
             values = list(request.POST.values())
             if len(values) == 1 and values[0] in {"1", ""}:  # the whole data dict as the form's only key
                 data = _json(next(iter(request.POST.keys())))
             else:
                 data = _mixed(request.POST)
-            if isinstance(data, dict):
-                data.update(request.FILES.items())
         elif request.GET and try_url_params:
             data = _mixed(request.GET)
         elif request.content_type != "multipart/form-data" and request.body:
             data = _json(request.body)
-    except SuspiciousOperation as exc:
+        if not isinstance(data, dict):
+            raise BadRequest(
+                f"Request data JSON decoded to {_preview(data)} but it needs to be a dictionary."
+            )
+        if form:
+            data.update(request.FILES.items())
+    except (SuspiciousOperation, DjangoBadRequest, MultiPartParserError) as exc:
         raise BadRequest(str(exc) or "The request is malformed.") from None
-    if not isinstance(data, dict):
-        raise BadRequest(f"Request data JSON decoded to {_preview(data)} but it needs to be a dictionary.")
     return data
 
 

@@ -97,13 +97,14 @@ def rows(request: HttpRequest, distribution_id: UUID) -> HttpResponse:
             )
         )
     if fmt == "geojson":
-        body = {
+        collection = {
             "type": "FeatureCollection",
             "features": list(formats.features(table, answer.columns, answer.rows, answer.extra)),
             "next": nxt,
         }
         return HttpResponse(
-            json.dumps(body, ensure_ascii=False, default=str), content_type=formats.MEDIA_TYPES["geojson"]
+            json.dumps(collection, ensure_ascii=False, default=str),
+            content_type=formats.MEDIA_TYPES["geojson"],
         )
     body: dict[str, Any] = {
         "version": table.version,

@@ -13,7 +13,12 @@ The backend answers exactly as :mod:`~openingup.datastore.backends.duckdb_backen
   regular expression rather than PostgreSQL's text-search parser, which keeps ``3.5``, ``foo-bar`` or
   e-mail addresses whole) and a token matches exactly one lexeme;
 * aggregates come back with DuckDB's Python types (``avg`` a float, ``sum`` of integers an int);
-* sessions run in UTC, so ``timestamptz`` values come back as UTC datetimes.
+* sessions run in UTC, so ``timestamptz`` values come back as UTC datetimes;
+* PostgreSQL text cannot hold NUL: it is dropped from stored values, and a NUL in a filter value becomes
+  U+0001 (which, like NUL in DuckDB, matches nothing stored).
+
+Known difference: ``contains`` on a double column casts to text, where DuckDB writes ``1.0`` and
+PostgreSQL ``1``.
 
 It uses its own psycopg connections (not Django's) to ``DATASTORE_URL``, from a small thread-safe pool.
 """
@@ -124,6 +129,15 @@ def escape_percent(sql: str) -> str:
     ``'…'`` literals (with doubled quotes inside) are recognised — the builder writes no other quoting.
     """
     return _QUOTED.sub(lambda m: m[0].replace("%", "%%"), sql)
+
+
+def _params(values: Sequence[Any]) -> list[Any]:
+    """Parameters for PostgreSQL, whose text cannot hold NUL (nor does any stored value, see ``_load``).
+
+    A NUL becomes U+0001, the nearest character PostgreSQL can hold: like the NUL in DuckDB, a value with
+    it equals and contains nothing stored, and it sorts (almost) where the NUL would.
+    """
+    return [v.replace("\x00", "\x01") if isinstance(v, str) else v for v in values]
 
 
 def _quote(name: str) -> str:
@@ -424,7 +438,7 @@ class PostgresBackend:
     def _fetch(self, table: TableRef, sql: sqlbuild.Sql) -> list[tuple[Any, ...]]:
         def work(conn: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
             with conn.cursor() as cur:
-                return cur.execute(escape_percent(sql.text), sql.params).fetchall()
+                return cur.execute(escape_percent(sql.text), _params(sql.params)).fetchall()
 
         return self._read(table, work)
 
@@ -447,7 +461,7 @@ class PostgresBackend:
             out: dict[str, list[tuple[Any, int]]] = {}
             with conn.cursor() as cur:
                 for name, sql in sqls.items():
-                    cur.execute(escape_percent(sql.text), sql.params)
+                    cur.execute(escape_percent(sql.text), _params(sql.params))
                     out[name] = [(v, int(n)) for v, n in cur.fetchall()]
             return out
 
@@ -488,7 +502,7 @@ class PostgresBackend:
             ):
                 cur.itersize = BATCH
                 try:
-                    cur.execute(escape_percent(sql.text), sql.params)
+                    cur.execute(escape_percent(sql.text), _params(sql.params))
                 except psycopg.errors.UndefinedTable as exc:
                     raise FileNotFoundError(f"no datastore table {table.location}") from exc
                 except psycopg.OperationalError:

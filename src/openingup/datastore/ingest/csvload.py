@@ -85,7 +85,8 @@ def _normalise(
                 writer.writerow(row)
                 rows += 1
                 if progress and rows % 50_000 == 0:
-                    progress(min(0.95, src.buffer.tell() / size if hasattr(src, "buffer") else 0.5))
+                    done = src.buffer.tell() / size  # type: ignore[attr-defined]
+                    progress(min(0.95, done))
         except UnicodeDecodeError as exc:
             raise IngestError(
                 "encoding-error",

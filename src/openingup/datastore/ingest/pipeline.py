@@ -114,4 +114,4 @@ def stage(
         ) from exc
     finally:
         con.close()
-    return Staged(out, fields, geo, prof, report, dialect, int(prof["rows"]), timings)
+    return Staged(out, fields, geo, prof, report, dialect, int(str(prof["rows"])), timings)
