@@ -204,3 +204,16 @@ def test_bad_parameters_name_the_problem(table: Table, params: dict[str, list[st
     with pytest.raises(InvalidInput) as caught:
         reading.answer(table, reading.parse(table, params))
     assert caught.value.problems
+
+
+def test_grouped_answers_sort_by_their_aggregates(table: Table, rows: list[dict[str, Any]]) -> None:
+    params = {"group_by": ["cat"], "aggregate": ["count"], "sort": ["-count"]}
+    a = reading.answer(table, reading.parse(table, params))
+    counts = [r[1] for r in a.rows]
+    assert counts == sorted(Counter(r["cat"] for r in rows).values(), reverse=True)
+
+
+def test_columns_with_double_underscores_can_be_filtered(load: Loader) -> None:
+    t = load("u.csv", b"a__b,c\n1,x\n5,y\n")
+    assert _ids(t, a__b="5") == [2]
+    assert _ids(t, a__b__gte="1") == [1, 2]

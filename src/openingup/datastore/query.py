@@ -64,6 +64,11 @@ class Query:
         )
 
 
+def aggregate_name(fn: str, col: str | None) -> str:
+    """The output name of an aggregate: ``count``, ``sum_amount`` …"""
+    return fn if col is None else f"{fn}_{col}"
+
+
 def tokens(text: str) -> list[str]:
     """Full-text tokens: lower-case runs of letters and digits (the index is built the same way)."""
     return re.findall(r"[^\W_]+", text.lower())[:16]
@@ -157,8 +162,11 @@ def parse(params: Mapping[str, list[str]], types: Mapping[str, str], *, max_rows
     for key, values in params.items():
         if key in RESERVED or not values:
             continue
-        column, _, op = key.partition("__")
-        op = op or "eq"
+        # The operator is the part after the last "__" when that is an operator name, so columns may
+        # contain "__" themselves ("a__b", "a__b__gte").
+        column, _, op = key.rpartition("__")
+        if not column or op not in OPERATORS or key in types:
+            column, op = key, "eq"
         if column not in types:
             raise InvalidInput("Unknown column.", [FieldProblem(key, f'no column "{column}"')])
         if op not in OPERATORS:
@@ -185,13 +193,7 @@ def parse(params: Mapping[str, list[str]], types: Mapping[str, str], *, max_rows
             q.bbox = parse_bbox(one["bbox"])
         except ValueError as exc:
             raise InvalidInput("The bbox is not valid.", [FieldProblem("bbox", str(exc))]) from exc
-    if one.get("sort"):
-        for part in (p.strip() for p in one["sort"].split(",")):
-            if part:
-                name = part.lstrip("-")
-                if name not in types:
-                    raise InvalidInput("Unknown column.", [FieldProblem("sort", f'no column "{name}"')])
-                q.sort.append((name, part.startswith("-")))
+    sort_raw = one.get("sort", "")
     if one.get("fields"):
         q.fields = _columns(one["fields"], types, "fields")
     for value in params.get("facet", []):
@@ -212,6 +214,14 @@ def parse(params: Mapping[str, list[str]], types: Mapping[str, str], *, max_rows
                     "Wrong column type.", [FieldProblem("aggregate", f'"{column}" is not numeric')]
                 )
             q.aggregates.append((fn, column or None))
+    # Grouped answers sort by their output names too (count, sum_amount …).
+    sortable = set(types) | {aggregate_name(fn, col) for fn, col in q.aggregates}
+    for part in (p.strip() for p in sort_raw.split(",")):
+        if part:
+            name = part.lstrip("-")
+            if name not in sortable:
+                raise InvalidInput("Unknown column.", [FieldProblem("sort", f'no column "{name}"')])
+            q.sort.append((name, part.startswith("-")))
     if one.get("cursor"):
         keys = [name for name, _ in q.sort] + ["_id"]
         q.cursor = decode_cursor(one["cursor"], [types[k] for k in keys])

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openingup.datastore.query import Query
+from openingup.datastore.query import Query, aggregate_name
 
 
 def quote(name: str) -> str:
@@ -175,10 +175,6 @@ def facet(d: Dialect, src: Source, q: Query, name: str) -> Sql:
         f"LIMIT {int(q.facet_limit)}",
         w.params,
     )
-
-
-def aggregate_name(fn: str, col: str | None) -> str:
-    return fn if col is None else f"{fn}_{col}"
 
 
 def group(d: Dialect, src: Source, q: Query) -> tuple[Sql, list[str]]:

@@ -34,8 +34,7 @@ from openingup.core.errors import FieldProblem, InvalidInput, NotFound
 from openingup.core.models import Job
 from openingup.datastore import charts, formats, maps, queries, reading, services
 from openingup.datastore.models import Table
-from openingup.datastore.query import Query
-from openingup.datastore.sqlbuild import aggregate_name
+from openingup.datastore.query import Query, aggregate_name
 from openingup.organisations import permissions
 from openingup.web.presentation import pick
 from openingup.web.views.common import forbidden, service_errors
