@@ -264,3 +264,30 @@ def test_amsterdam_geojson_gets_a_bbox_geometry(load: Loader) -> None:
     inside = reading.answer(table, reading.parse(table, {"bbox": ["4.80,52.28,4.86,52.33"]}))
     outside = reading.answer(table, reading.parse(table, {"bbox": ["5.5,52.0,5.6,52.1"]}))
     assert inside.total == 1 and outside.total == 0
+
+
+def test_whole_column_proof_catches_values_after_the_sample(load: Loader) -> None:
+    from openingup.datastore.ingest.infer import SAMPLE_ROWS
+
+    n = SAMPLE_ROWS + 50
+    lines = ["num,code,amount,day"] + [f"{i},{i + 100},{i}.5,2024-01-02" for i in range(n)]
+    lines.append("abc,0101,1.125,not a date")  # every column breaks its sampled type on the last row
+    lines.append("NA,7,-,")
+    table = load("late.csv", "\n".join(lines).encode())
+    assert {f["name"]: f["type"] for f in table.fields} == {
+        "num": "string",
+        "code": "string",
+        "amount": "string",
+        "day": "string",
+    }
+    last = _rows(table, sort="-_id", limit="2")
+    assert last[1]["code"] == "0101" and last[1]["amount"] == "1.125"
+
+
+def test_null_tokens_do_not_break_the_proof(load: Loader) -> None:
+    from openingup.datastore.ingest.infer import SAMPLE_ROWS
+
+    lines = ["num,amount"] + [f"{i},{i}.25" for i in range(SAMPLE_ROWS + 10)] + ["NA,n/a", "-,-"]
+    table = load("tokens.csv", "\n".join(lines).encode())
+    assert {f["name"]: f["type"] for f in table.fields} == {"num": "integer", "amount": "number"}
+    assert table.profile["fields"]["num"]["nulls"] == 2

@@ -254,6 +254,9 @@ CASES: dict[str, dict[str, Any]] = {
     "ne-boolean": {"flag__ne": "true"},
     "eq-string-quote": {"name": "O'Brien"},
     "eq-string-double-quote": {"name": 'Say "hi"'},
+    "eq-string-nul": {"name": "Gent\x00"},
+    "in-string-nul": {"name__in": "\x00,Gent"},
+    "contains-nul": {"name__contains": "\x00"},
     "eq-string-empty-is-not-null": {"name__isnull": "false", "name__lt": "A"},
     "lt-string-binary-order": {"name__lt": "a"},
     "gt-string-accents": {"name__gt": "Zoë"},
@@ -325,7 +328,7 @@ def test_rows_and_count_are_the_same(pair: Pair, case: dict[str, Any], indexed: 
 def test_the_cases_select_something(pair: Pair) -> None:
     """Guards the comparison above against vacuous cases (both backends answering nothing)."""
     empty = {name for name, case in CASES.items() if not pair.pg.rows(pair.pg_ref, _all(case)).rows}
-    assert empty == {"limit-zero", "offset-past-end", "text-no-match"}
+    assert empty == {"limit-zero", "offset-past-end", "text-no-match", "eq-string-nul", "contains-nul"}
 
 
 def test_values_come_back_typed(pair: Pair) -> None:

@@ -88,9 +88,14 @@ def guess(name: str, values: Sequence[str]) -> Column:
     text = Column(name, "string", "VARCHAR")
     if not values:
         return text
-    n = _nullable("{c}")
+    # Conversions read the raw text: null tokens ("NA", "-") fail the TRY_ casts and become NULL, and
+    # the proof has shown that every other value converts.
+    n = "{c}"
     if all(_INT.match(v) for v in values):
-        return Column(name, "integer", "BIGINT", f"CAST({n} AS BIGINT)", f"TRY_CAST({n} AS BIGINT)")
+        # A leading-zero code later in the column must fail the proof (the cast would drop the zeros).
+        zeros = "({c} LIKE '0_%' OR {c} LIKE '-0_%' OR {c} LIKE '+%')"
+        check = f"CASE WHEN NOT {zeros} THEN TRY_CAST({n} AS BIGINT) END"
+        return Column(name, "integer", "BIGINT", check, check)
     if all(_DOT.match(v) for v in values):
         return _number(name, n, max((len(v.split(".", 1)[1]) if "." in v else 0) for v in values))
     if all(_THOUSANDS_COMMA.match(v) or _DOT.match(v) for v in values):
@@ -103,38 +108,46 @@ def guess(name: str, values: Sequence[str]) -> Column:
     if lowered <= TRUE_WORDS | FALSE_WORDS and lowered & TRUE_WORDS and lowered & FALSE_WORDS:
         trues = ", ".join(f"'{w}'" for w in sorted(TRUE_WORDS))
         falses = ", ".join(f"'{w}'" for w in sorted(FALSE_WORDS))
-        expr = f"CASE WHEN lower({n}) IN ({trues}) THEN TRUE WHEN lower({n}) IN ({falses}) THEN FALSE END"
+        low = f"lower(trim({n}))"
+        expr = f"CASE WHEN {low} IN ({trues}) THEN TRUE WHEN {low} IN ({falses}) THEN FALSE END"
         return Column(name, "boolean", "BOOLEAN", expr, expr)
     fmt = _date_format(values)
     if fmt == "%Y-%m-%d":
-        return Column(name, "date", "DATE", f"CAST({n} AS DATE)", f"TRY_CAST({n} AS DATE)")
+        return Column(name, "date", "DATE", f"TRY_CAST({n} AS DATE)", f"TRY_CAST({n} AS DATE)")
     if fmt:
         return Column(
             name,
             "date",
             "DATE",
-            f"CAST(strptime({n}, '{fmt}') AS DATE)",
+            f"CAST(try_strptime({n}, '{fmt}') AS DATE)",
             f"CAST(try_strptime({n}, '{fmt}') AS DATE)",
             fmt,
         )
     if all(_ISO_DT.match(v) for v in values):
         zoned = any(v.endswith("Z") or re.search(r"[+-]\d{2}:?\d{2}$", v) for v in values)
         sql_type = "TIMESTAMPTZ" if zoned else "TIMESTAMP"
-        return Column(name, "datetime", sql_type, f"CAST({n} AS {sql_type})", f"TRY_CAST({n} AS {sql_type})")
+        return Column(
+            name, "datetime", sql_type, f"TRY_CAST({n} AS {sql_type})", f"TRY_CAST({n} AS {sql_type})"
+        )
     if all(_LOCAL_DT.match(v) for v in values):
         date_part = _date_format([v.split()[0].split("T")[0] for v in values])
         if date_part and not date_part.startswith("%Y"):
             seconds = all(_LOCAL_DT.match(v).group(7) for v in values)  # type: ignore[union-attr]
             fmt = date_part + (" %H:%M:%S" if seconds else " %H:%M")
             return Column(
-                name, "datetime", "TIMESTAMP", f"strptime({n}, '{fmt}')", f"try_strptime({n}, '{fmt}')", fmt
+                name,
+                "datetime",
+                "TIMESTAMP",
+                f"try_strptime({n}, '{fmt}')",
+                f"try_strptime({n}, '{fmt}')",
+                fmt,
             )
     if all(_POINT.match(v) for v in values):
         return Column(
             name,
             "geopoint",
             "VARCHAR",
-            n,
+            f"CASE WHEN regexp_full_match({n}, '{_POINT.pattern[1:-1]}', 'i') THEN {n} END",
             f"CASE WHEN regexp_full_match({n}, '{_POINT.pattern[1:-1]}', 'i') THEN {n} END",
         )
     return text
@@ -143,17 +156,21 @@ def guess(name: str, values: Sequence[str]) -> Column:
 def _number(name: str, expr: str, scale: int, fmt: str = "") -> Column:
     # Money-like columns (≤ 4 decimals) keep exact decimals; measurements (coordinates …) are doubles.
     sql_type = f"DECIMAL(18,{scale})" if scale <= 4 else "DOUBLE"
-    attempt = f"TRY_CAST({expr} AS {sql_type})"
+    convert = f"TRY_CAST({expr} AS {sql_type})"
+    attempt = convert
     if scale <= 4:
         # A value with more decimals than the sample showed would be rounded: make it fail the proof.
-        attempt = (
-            f"CASE WHEN length(split_part({expr}, '.', 2)) <= {scale} THEN TRY_CAST({expr} AS {sql_type}) END"
-        )
-    return Column(name, "number", sql_type, f"CAST({expr} AS {sql_type})", attempt, fmt)
+        dot = f"strpos({expr}, '.')"
+        attempt = f"CASE WHEN {dot} = 0 OR length({expr}) - {dot} <= {scale} THEN {convert} END"
+    return Column(name, "number", sql_type, attempt, attempt, fmt)
 
 
 def infer(con: duckdb.DuckDBPyConnection, table: str, names: Sequence[str]) -> list[Column]:
-    """Decide the type of every VARCHAR column of ``table``; other columns keep their type."""
+    """Guess the type of every VARCHAR column of ``table`` from a sample; other columns keep their type.
+
+    The guesses are proven afterwards with :func:`unproven`, over the written table: every conversion
+    turns a value that does not fit into NULL, so a column is proven when it lost no values.
+    """
     described = {r[0]: r[1] for r in con.execute(f"DESCRIBE {quote(table)}").fetchall()}
     sample_sql = ", ".join(_nullable(quote(n)) if described[n] == "VARCHAR" else "NULL" for n in names)
     sample = (
@@ -168,7 +185,31 @@ def infer(con: duckdb.DuckDBPyConnection, table: str, names: Sequence[str]) -> l
             continue
         values = [row[i] for row in sample if row[i] is not None]
         columns.append(guess(name, values))
-    return _prove(con, table, columns)
+    return columns
+
+
+def unproven(con: duckdb.DuckDBPyConnection, raw: str, typed: str, columns: Sequence[Column]) -> set[str]:
+    """Names of converted columns that lost a value between ``raw`` (text) and ``typed``.
+
+    Counting non-NULL values is nearly free in DuckDB; only when counts differ are the null tokens
+    ("NA", "-" …) of the raw column counted, since those are meant to become NULL.
+    """
+    checked = [c for c in columns if c.attempt != "{c}"]
+    if not checked:
+        return set()
+    counts = ", ".join(f"count({quote(c.name)})" for c in checked)
+    before = con.execute(f"SELECT {counts} FROM {raw}").fetchone() or ()
+    after = con.execute(f"SELECT {counts} FROM {typed}").fetchone() or ()
+    differ = [(c, b - a) for c, b, a in zip(checked, before, after, strict=True) if b != a]
+    if not differ:
+        return set()
+    tokens = ", ".join(f"'{t}'" for t in NULL_TOKENS)
+    parts = ", ".join(
+        f"count(*) FILTER (WHERE trim({quote(c.name)}) = '' OR lower(trim({quote(c.name)})) IN ({tokens}))"
+        for c, _ in differ
+    )
+    nulls = con.execute(f"SELECT {parts} FROM {raw}").fetchone() or ()
+    return {c.name for (c, lost), n in zip(differ, nulls, strict=True) if lost > n}
 
 
 def _native(name: str, sql_type: str) -> Column:
@@ -191,25 +232,6 @@ def _native(name: str, sql_type: str) -> Column:
     if kind == "string" and sql_type != "VARCHAR":
         return Column(name, "string", "VARCHAR", "CAST({c} AS VARCHAR)")
     return Column(name, kind, sql_type)
-
-
-def _prove(con: duckdb.DuckDBPyConnection, table: str, columns: list[Column]) -> list[Column]:
-    """Check every guessed conversion over the whole column; failures fall back to text."""
-    checks = [(i, c) for i, c in enumerate(columns) if c.attempt != "{c}"]
-    if not checks:
-        return columns
-    parts = []
-    for _, c in checks:
-        q = quote(c.name)
-        parts.append(
-            f"count(*) FILTER (WHERE ({_nullable(q)}) IS NOT NULL AND ({c.attempt.format(c=q)}) IS NULL)"
-        )
-    failures = con.execute(f"SELECT {', '.join(parts)} FROM {quote(table)}").fetchone() or ()
-    out = list(columns)
-    for (i, c), failed in zip(checks, failures, strict=True):
-        if failed:
-            out[i] = Column(c.name, "string", "VARCHAR")
-    return out
 
 
 def select_list(columns: Sequence[Column]) -> str:

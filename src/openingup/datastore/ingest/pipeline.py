@@ -86,14 +86,17 @@ def stage(
             columns = schema.enforce(con, "raw", columns, table_schema, report)
         timings["infer"] = time.perf_counter() - started
         say(0.55, "writing")
-        select = infer.select_list(columns)
-        select += "".join(f", {infer.quote(h)}" for h in hidden)
-        points = [c.name for c in columns if c.type == "geopoint"]
-        if points and not hidden:
-            select += ", " + geometry.point_columns(points[0])
         out.unlink(missing_ok=True)
         con.execute("ATTACH ? AS target", [str(out)])
-        con.execute(f"CREATE TABLE target.data AS SELECT {select} FROM raw")
+        _write(con, columns, hidden)
+        if table_schema is None:
+            failed = infer.unproven(con, "raw", "target.data", columns)
+            if failed:  # a value later in the file does not fit the sample's type: keep those as text
+                columns = [
+                    infer.Column(c.name, "string", "VARCHAR") if c.name in failed else c for c in columns
+                ]
+                con.execute("DROP TABLE target.data")
+                _write(con, columns, hidden)
         con.execute("DROP TABLE raw")
         timings["write"] = time.perf_counter() - started
         say(0.8, "profiling")
@@ -115,3 +118,12 @@ def stage(
     finally:
         con.close()
     return Staged(out, fields, geo, prof, report, dialect, int(str(prof["rows"])), timings)
+
+
+def _write(con: duckdb.DuckDBPyConnection, columns: list[infer.Column], hidden: list[str]) -> None:
+    select = infer.select_list(columns)
+    select += "".join(f", {infer.quote(h)}" for h in hidden)
+    points = [c.name for c in columns if c.type == "geopoint"]
+    if points and not hidden:
+        select += ", " + geometry.point_columns(points[0])
+    con.execute(f"CREATE TABLE target.data AS SELECT {select} FROM raw")

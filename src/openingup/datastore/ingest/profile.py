@@ -45,7 +45,8 @@ def profile(con: duckdb.DuckDBPyConnection, table: str, fields: Sequence[dict[st
             p["min"], p["max"] = jsonable(low), jsonable(high)
             if low is not None and high is not None and low != high:
                 p["histogram"] = _histogram(con, table, f, low, high)
-        if f["type"] not in {"number", "datetime"} and filled:
+        # Top values say something only when values repeat (not for ids or free text).
+        if f["type"] not in {"number", "datetime"} and filled and int(distinct) <= max(20, int(filled) // 2):
             p["top"] = _top(con, table, f["name"])
         out[f["name"]] = p
     return {"rows": total, "fields": out}
