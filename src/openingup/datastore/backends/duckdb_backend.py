@@ -26,8 +26,10 @@ from openingup.datastore.sql_guard import check_select
 
 TOKENS = r"[^\p{L}\p{N}]+"
 _TEXT = "rowid IN (SELECT r FROM ti.tokens WHERE tok = {p})"
-PLAIN = sqlbuild.Dialect("duckdb", "?", "(rowid + 1)", "")
-INDEXED = sqlbuild.Dialect("duckdb", "?", "(rowid + 1)", _TEXT)
+PLAIN = sqlbuild.Dialect("duckdb", "?", "(rowid + 1)", "", id_key="rowid", id_offset=1, ordered_scan=True)
+INDEXED = sqlbuild.Dialect(
+    "duckdb", "?", "(rowid + 1)", _TEXT, id_key="rowid", id_offset=1, ordered_scan=True
+)
 BATCH = 10_000
 
 
