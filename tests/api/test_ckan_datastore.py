@@ -22,7 +22,7 @@ from openingup.api.ckan import actions
 from openingup.catalogue import services as catalogue
 from openingup.catalogue.models import Dataset, Distribution
 from openingup.core.tasks import in_process_backend
-from openingup.datastore import reading
+from openingup.datastore import reading, sources
 from openingup.datastore import services as datastore
 from openingup.datastore.models import Table
 from openingup.organisations import services as organisations
@@ -349,6 +349,26 @@ def test_csv_records_of_every_type(client: Client, trees: str) -> None:
     )
 
 
+def test_a_time_column(client: Client, make_dataset: Callable[..., Dataset]) -> None:
+    distribution = upload(make_dataset("Opening hours"), "hours.csv", b"opens,n\n10:00:00,1\n11:30:00,2\n")
+    schema = {"fields": [{"name": "opens", "type": "time"}, {"name": "n", "type": "integer"}]}
+    with sources.materialise(distribution) as source:
+        assert source is not None
+        datastore.ingest_source(distribution, source, table_schema=schema)
+    rid = str(distribution.pk)
+    result = search(client, resource_id=rid, filters={"opens": {"gt": "10:30"}})
+    assert result["records"] == [{"_id": 2, "opens": "11:30:00", "n": 2}]
+    assert result["fields"][1] == {"id": "opens", "type": "time"}
+    error = failed(
+        post(client, "datastore_search", {"resource_id": rid, "filters": {"opens": "noon"}}),
+        409,
+        "Validation Error",
+    )
+    assert error["filters"] == ['invalid value "noon" for field "opens"']
+    info = ok(get(client, "datastore_info", id=rid))
+    assert info["fields"][0]["schema"]["native_type"] == "time without time zone"
+
+
 def test_distinct(client: Client, trees: str) -> None:
     result = search(client, resource_id=trees, fields="name", sort="name", distinct=True)
     assert result["records"] == [{"name": n} for n in ("Beech", "Elm", "Linden", "Oak")]
@@ -391,6 +411,8 @@ def test_id_is_an_alias_of_resource_id(client: Client, trees: str) -> None:
         ({"sort": "name sideways"}, {"sort": ['invalid value "name sideways"']}),
         ({"q": {"nope": "x"}}, {"q": ['invalid value "nope"']}),
         ({"q": {"name": 5}}, {"q": ['invalid value "name"']}),
+        ({"q": "oak " + "a" * 2047}, {"q": ["word is too long"]}),
+        ({"full_text": "a" * 3000}, {"full_text": ["word is too long"]}),
         ({"limit": "ten"}, {"limit": ["Invalid integer"]}),
         ({"limit": -1}, {"limit": ["Must be a natural number"]}),
         ({"offset": -5}, {"offset": ['invalid value "-5"']}),
@@ -453,6 +475,15 @@ def test_bodies_that_are_not_a_json_object(client: Client, trees: str) -> None:
     )
     deep = post(client, "datastore_search", "[" * 100_000 + "]" * 100_000)
     assert deep.status_code == 400
+    no_boundary = client.generic(
+        "POST", ACTION + "datastore_search", b"x", content_type="multipart/form-data"
+    )
+    assert no_boundary.status_code == 400 and no_boundary.json().startswith("Bad request - JSON Error: ")
+    with_file = client.post(
+        ACTION + "datastore_search", {"resource_id": trees, "upload": SimpleUploadedFile("a.csv", b"a\n1\n")}
+    )
+    junk = failed(with_file, 409, "Validation Error")
+    assert junk["__junk"] == ["The input field [('upload',)] was not expected."]
 
 
 def test_other_methods_are_not_allowed(client: Client, trees: str) -> None:
@@ -642,41 +673,70 @@ def test_datastore_info(client: Client, trees: str) -> None:
 # ---------------------------------------------------------------------------------- hostile input
 
 
-TARGETS: list[tuple[str, Callable[[str, str], dict[str, Any]]]] = [
-    ("datastore_search", lambda rid, v: {"resource_id": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "filters": {v: "x"}}),
+Make = Callable[[str, str], dict[str, Any]]
+
+
+def _target(name: str, make: Make, label: str) -> Any:
+    return pytest.param(name, make, id=label)
+
+
+TARGETS = [
+    _target("datastore_search", lambda rid, v: {"resource_id": v}, "resource_id"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "filters": {v: "x"}}, "filters-column"),
     *[
-        ("datastore_search", lambda rid, v, c=column: {"resource_id": rid, "filters": {c: v}})
+        _target(
+            "datastore_search",
+            lambda rid, v, c=column: {"resource_id": rid, "filters": {c: v}},
+            f"filters-{column}",
+        )
         for column in ("_id", "id", "name", "amount", "planted", "checked", "healthy")
     ],
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "filters": {"name": [v, v]}}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "filters": {"amount": {"gt": v}}}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "filters": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "q": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "q": {"name": v}}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "q": {v: "oak"}}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "full_text": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "fields": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "sort": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "sort": f"name {v}"}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "limit": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "offset": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "records_format": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "distinct": v, "fields": "name"}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "include_total": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "plain": v, "language": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, "total_estimation_threshold": v}),
-    ("datastore_search", lambda rid, v: {"resource_id": rid, v: v}),
-    ("datastore_search_sql", lambda rid, v: {"sql": v}),
-    ("datastore_search_sql", lambda rid, v: {"sql": f"SELECT * FROM \"{rid}\" WHERE name = '{v}'"}),
-    ("datastore_info", lambda rid, v: {"id": v}),
-    ("help_show", lambda rid, v: {"name": v}),
+    _target(
+        "datastore_search", lambda rid, v: {"resource_id": rid, "filters": {"name": [v, v]}}, "filters-in"
+    ),
+    _target(
+        "datastore_search",
+        lambda rid, v: {"resource_id": rid, "filters": {"amount": {"gt": v}}},
+        "filters-gt",
+    ),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "filters": v}, "filters"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "q": v}, "q"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "q": {"name": v}}, "q-words"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "q": {v: "oak"}}, "q-column"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "full_text": v}, "full_text"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "fields": v}, "fields"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "sort": v}, "sort"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "sort": f"name {v}"}, "sort-order"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "limit": v}, "limit"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "offset": v}, "offset"),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "records_format": v}, "records_format"),
+    _target(
+        "datastore_search", lambda rid, v: {"resource_id": rid, "distinct": v, "fields": "name"}, "distinct"
+    ),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, "include_total": v}, "include_total"),
+    _target(
+        "datastore_search", lambda rid, v: {"resource_id": rid, "plain": v, "language": v}, "plain-language"
+    ),
+    _target(
+        "datastore_search",
+        lambda rid, v: {"resource_id": rid, "total_estimation_threshold": v},
+        "total_estimation_threshold",
+    ),
+    _target("datastore_search", lambda rid, v: {"resource_id": rid, v: v}, "junk"),
+    _target("datastore_search_sql", lambda rid, v: {"sql": v}, "sql"),
+    _target(
+        "datastore_search_sql",
+        lambda rid, v: {"sql": f"SELECT * FROM \"{rid}\" WHERE name = '{v}'"},
+        "sql-literal",
+    ),
+    _target("datastore_info", lambda rid, v: {"id": v}, "info-id"),
+    _target("help_show", lambda rid, v: {"name": v}, "help-name"),
 ]
 
 
 @pytest.mark.parametrize(("name", "make"), TARGETS)
 def test_hostile_values_in_every_parameter_are_refused_or_answered_never_500(
-    client: Client, trees: str, name: str, make: Callable[[str, str], dict[str, Any]]
+    client: Client, trees: str, name: str, make: Make
 ) -> None:
     for value in HOSTILE:
         params = make(trees, value)

@@ -217,3 +217,13 @@ def test_columns_with_double_underscores_can_be_filtered(load: Loader) -> None:
     t = load("u.csv", b"a__b,c\n1,x\n5,y\n")
     assert _ids(t, a__b="5") == [2]
     assert _ids(t, a__b__gte="1") == [1, 2]
+
+
+def test_time_values_and_very_long_words(load: Loader) -> None:
+    from openingup.datastore.query import Filter, Query, coerce, tokens
+
+    assert coerce("12:30", "time", "t") == dt.time(12, 30)
+    with pytest.raises(InvalidInput):
+        coerce("noon", "time", "t")
+    assert tokens("a" * 3000 + " brug") == ["brug"]
+    assert Query(filters=[Filter("x", "eq", 1)]).filtered

@@ -71,7 +71,8 @@ def aggregate_name(fn: str, col: str | None) -> str:
 
 def tokens(text: str) -> list[str]:
     """Full-text tokens: lower-case runs of letters and digits (the index is built the same way)."""
-    return re.findall(r"[^\W_]+", text.lower())[:16]
+    # Words longer than any real word (PostgreSQL refuses tsquery words over 2,047 bytes) are dropped.
+    return [t for t in re.findall(r"[^\W_]+", text.lower()) if len(t) <= 100][:16]
 
 
 def _jsonable(value: Any) -> Any:
@@ -93,6 +94,8 @@ def coerce(value: str, field_type: str, name: str) -> Any:
             return dt.date.fromisoformat(value)
         if field_type == "datetime":
             return dt.datetime.fromisoformat(value)
+        if field_type == "time":
+            return dt.time.fromisoformat(value)
         if field_type == "boolean":
             lowered = value.strip().lower()
             if lowered not in {"true", "false", "1", "0"}:
