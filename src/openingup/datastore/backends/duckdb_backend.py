@@ -77,9 +77,11 @@ class DuckDBBackend:
             if strings:
                 text = "concat_ws(' ', " + ", ".join(f"src.data.{s}" for s in strings) + ")"
                 con.execute(
-                    f"CREATE TABLE tokens AS SELECT tok, r FROM (SELECT DISTINCT "
+                    # Sorted by token so a lookup reads one zone of the file; repeated (token, row)
+                    # pairs are harmless to ``rowid IN (…)`` and cheaper to keep than to remove.
+                    f"CREATE TABLE tokens AS SELECT tok, r FROM (SELECT "
                     f"unnest(string_split_regex(lower({text}), '{TOKENS}')) AS tok, src.data.rowid AS r "
-                    f"FROM src.data) WHERE tok <> '' ORDER BY tok, r"
+                    f"FROM src.data) WHERE tok <> '' ORDER BY tok"
                 )
             else:
                 con.execute("CREATE TABLE tokens (tok VARCHAR, r BIGINT)")
