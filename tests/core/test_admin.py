@@ -14,6 +14,7 @@ import pytest
         "/admin/catalogue/dataset/",
         "/admin/catalogue/change/",
         "/admin/core/job/",
+        "/admin/datastore/table/",
     ],
 )
 def test_admin_pages_answer(admin_client, url: str) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,8 @@ Codes follow the Frictionless error catalogue (https://specs.frictionlessdata.io
 ``preamble`` (rows skipped before the header), an informational note of ours.
 
 Problems are plain dicts so they store as JSON on the table version and render in UI, API and CLI alike.
+A report never decides failure: an ingest fails when something raises :class:`IngestError`; the problems
+of a loaded table are what its publisher can fix next.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Codes that make an ingest fail (nothing becomes queryable); the rest are reported and loaded around.
-FATAL = frozenset({"encoding-error", "format-error", "source-error", "scheme-error", "schema-error"})
 MAX_PROBLEMS = 1000
 MAX_PER_KIND = 20  # examples kept per (code, field); the rest are counted
 
@@ -46,10 +46,6 @@ class Report:
     def extend(self, problems: list[dict[str, Any]]) -> None:
         for p in problems:
             self.add(p["code"], p["message"], row=p.get("row"), field=p.get("field"))
-
-    @property
-    def fatal(self) -> list[dict[str, Any]]:
-        return [p for p in self.problems if p["code"] in FATAL]
 
     @property
     def valid(self) -> bool:

@@ -156,6 +156,14 @@ def rows(d: Dialect, src: Source, q: Query, *, extra: Sequence[str] = ()) -> tup
     return Sql(text, params), [k for k, _ in keys]
 
 
+def stream(d: Dialect, src: Source, q: Query, *, extra: Sequence[str] = ()) -> tuple[Sql, int]:
+    """Every row of the query's row set in page order, no limit; returns the SQL and the width of a row
+    (the sort-key columns that follow are for cursors and can be cut off)."""
+    whole = Query(**{**q.__dict__, "limit": 10**15, "offset": 0, "cursor": None})
+    sql, _ = rows(d, src, whole, extra=extra)
+    return sql, len(select_list(d, src, whole.fields)) + len(extra)
+
+
 def _after(d: Dialect, keys: Sequence[tuple[str, bool]], values: Sequence[Any], params: list[Any]) -> str:
     """Rows strictly after the cursor in ORDER BY keys (NULLS LAST), as an OR of equality prefixes."""
     p = d.placeholder

@@ -164,9 +164,7 @@ class DuckDBBackend:
     def stream(
         self, table: TableRef, query: Query, *, extra: Sequence[str] = ()
     ) -> Iterator[list[tuple[Any, ...]]]:
-        q = Query(**{**query.__dict__, "limit": 10**15, "offset": 0, "cursor": None})
-        sql, _ = sqlbuild.rows(self._dialect(table), self._source(table), q, extra=extra)
-        width = len(sqlbuild.select_list(self._dialect(table), self._source(table), q.fields)) + len(extra)
+        sql, width = sqlbuild.stream(self._dialect(table), self._source(table), query, extra=extra)
         cur = self._cursor(table)
         try:
             result = cur.execute(sql.text, sql.params)

@@ -491,9 +491,7 @@ class PostgresBackend:
     def stream(
         self, table: TableRef, query: Query, *, extra: Sequence[str] = ()
     ) -> Iterator[list[tuple[Any, ...]]]:
-        q = Query(**{**query.__dict__, "limit": 10**15, "offset": 0, "cursor": None})
-        sql, _ = sqlbuild.rows(self._dialect(table), self._source(table), q, extra=extra)
-        width = len(sqlbuild.select_list(self._dialect(table), self._source(table), q.fields)) + len(extra)
+        sql, width = sqlbuild.stream(self._dialect(table), self._source(table), query, extra=extra)
         # A server-side cursor: rows come over in batches, memory stays flat however many match.
         for attempt in (1, 2):
             with (
