@@ -99,5 +99,8 @@ def reference_data() -> Path:
 @pytest.fixture(autouse=True)
 def datastore_dir(settings: Any, tmp_path: Path) -> Path:
     """Each test's datastore files live in its own folder."""
+    from openingup.datastore.queries import forget
+
+    forget()
     settings.DATASTORE_DIR = tmp_path / "datastore"
     return settings.DATASTORE_DIR

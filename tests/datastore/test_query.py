@@ -225,5 +225,5 @@ def test_time_values_and_very_long_words(load: Loader) -> None:
     assert coerce("12:30", "time", "t") == dt.time(12, 30)
     with pytest.raises(InvalidInput):
         coerce("noon", "time", "t")
-    assert tokens("a" * 3000 + " brug") == ["brug"]
+    assert tokens("a" * 3000 + " brug") == ["a" * 100, "brug"]
     assert Query(filters=[Filter("x", "eq", 1)]).filtered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from openingup.catalogue.queries import distribution_by_id
@@ -9,9 +10,25 @@ from openingup.core.errors import NotFound
 from openingup.datastore.models import Table
 from openingup.organisations import permissions
 
+RECENT_SECONDS = 2.0
+_recent: dict[tuple[str, int | None], tuple[float, Table]] = {}
+
 
 def table_for(distribution_id: Any, user: Any = None, version: int | None = None) -> Table:
-    """The current (or a given, still kept) ready version of a distribution the user may see."""
+    """The current (or a given, still kept) ready version of a distribution the user may see.
+
+    The lookup is remembered for ``RECENT_SECONDS`` per process (every API page needs it, and it costs
+    more than a DuckDB page); changes made in this process clear it at once (see subscribers).
+    """
+    key = (str(distribution_id), version)
+    now = time.monotonic()
+    hit = _recent.get(key)
+    if hit and now - hit[0] < RECENT_SECONDS:
+        cached = hit[1]
+        if cached.distribution is not None and permissions.can_view_dataset(
+            user, cached.distribution.dataset
+        ):
+            return cached
     # The common case in one query, without the large JSON columns the query path does not read.
     fast = (
         Table.objects.select_related("distribution__dataset__publisher")
@@ -25,6 +42,9 @@ def table_for(distribution_id: Any, user: Any = None, version: int | None = None
         and found.distribution is not None
         and permissions.can_view_dataset(user, found.distribution.dataset)
     ):
+        if len(_recent) > 1024:
+            _recent.clear()
+        _recent[key] = (now, found)
         return found
     distribution = distribution_by_id(distribution_id, user)
     tables = Table.objects.filter(distribution=distribution, status=Table.Status.READY)
@@ -38,6 +58,11 @@ def table_for(distribution_id: Any, user: Any = None, version: int | None = None
         raise NotFound("This distribution has no queryable data.")
     table.distribution = distribution
     return table
+
+
+def forget() -> None:
+    """Drop remembered lookups (after any change to tables, distributions or datasets)."""
+    _recent.clear()
 
 
 def versions(distribution: Any) -> list[Table]:

@@ -71,8 +71,9 @@ def aggregate_name(fn: str, col: str | None) -> str:
 
 def tokens(text: str) -> list[str]:
     """Full-text tokens: lower-case runs of letters and digits (the index is built the same way)."""
-    # Words longer than any real word (PostgreSQL refuses tsquery words over 2,047 bytes) are dropped.
-    return [t for t in re.findall(r"[^\W_]+", text.lower()) if len(t) <= 100][:16]
+    # Words longer than any real word are cut at 100 characters (PostgreSQL refuses tsquery words over
+    # 2,047 bytes); they still match nothing a real word would not.
+    return [t[:100] for t in re.findall(r"[^\W_]+", text.lower())][:16]
 
 
 def _jsonable(value: Any) -> Any:

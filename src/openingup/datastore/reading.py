@@ -74,7 +74,7 @@ def answer(table: Table, q: query_mod.Query, *, with_total: bool = True, geometr
         return Answer(page.columns, [[jsonable(v) for v in r] for r in page.rows], grouped=True)
     extra = geometry_columns(table) if geometry else []
     page = b.rows(table, q, extra=extra) if q.limit else Page(["_id", *table.visible_names], [])
-    out = Answer(page.columns, [[jsonable(v) for v in r] for r in page.rows], extra=list(extra))
+    out = Answer(page.columns, _plain(table, page.columns, page.rows), extra=list(extra))
     if page.next_cursor is not None:
         out.next_cursor = query_mod.encode_cursor(page.next_cursor)
     if with_total:
@@ -92,8 +92,28 @@ def stream(
 ) -> Iterator[list[list[Any]]]:
     """Every matching row in batches; ``raw`` keeps Python types (dates, decimals) for binary formats."""
     extra = geometry_columns(table) if geometry else []
+    columns = [*(q.fields or ["_id", *table.visible_names]), *extra]
     for batch in backend(table.backend).stream(table, q, extra=extra):
-        yield [list(r) for r in batch] if raw else [[jsonable(v) for v in r] for r in batch]
+        yield [list(r) for r in batch] if raw else _plain(table, columns, batch)
+
+
+_CONVERTED = frozenset({"number", "date", "datetime", "time", "year"})
+
+
+def _plain(table: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """Rows with JSON-ready values: only columns whose type needs it (decimals, dates) are converted."""
+    kinds = types_of(table)
+    convert = [i for i, c in enumerate(columns) if kinds.get(c, "number") in _CONVERTED]
+    if not convert:
+        return [list(r) for r in rows]
+    out = []
+    for r in rows:
+        row = list(r)
+        for i in convert:
+            if row[i] is not None:
+                row[i] = jsonable(row[i])
+        out.append(row)
+    return out
 
 
 def clear_cache() -> None:

@@ -30,3 +30,11 @@ def drop_deleted(event: Event) -> None:
     from openingup.datastore.services import drop_orphans
 
     drop_orphans()
+
+
+@subscribe("*")
+def forget_recent_tables(event: Event) -> None:
+    """Any catalogue or datastore change may change which table answers, or who may see it."""
+    from openingup.datastore.queries import forget
+
+    forget()

@@ -132,7 +132,6 @@ SQL_TYPES = {
 RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
 FILTER_OPERATORS = ("eq", "in", "gt", "gte", "lt", "lte")  # CKAN 2.12's {"column": {"op": value}}
 MAX_OFFSET = 10**12
-MAX_WORD = 2046  # bytes: PostgreSQL's limit of a text-search word (nothing longer is ever found)
 _INT64 = 2**63
 _SORT = re.compile(r"^(.+?)( +(asc|desc))?( +nulls +(first|last) *)?$", re.IGNORECASE | re.DOTALL)
 _STRINGS = {"string", "geopoint", "geojson", "any"}
@@ -384,8 +383,6 @@ def _text_search(
     ``full_text`` (instead of a string ``q``)."""
     words = full_text or (query if isinstance(query, str) else "")
     q.text = tokens(words) if words else []
-    if any(len(token.encode()) > MAX_WORD for token in q.text):  # as PostgreSQL's text search refuses
-        errors["full_text" if full_text else "q"] = ["word is too long"]
     if isinstance(query, dict):
         bad = [k for k, v in query.items() if k not in types or not isinstance(v, str)]
         if bad:
