@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
 
 from openingup.cli.commands.common import fail, migrate
 
@@ -14,7 +22,14 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--demo", action="store_true", help="Load the demo municipality when the catalogue is empty."
     )
-    p.add_argument("--threads", type=int, default=8, help="Web server threads (default 8).")
+    p.add_argument("--threads", type=int, default=8, help="Web server threads per process (default 8).")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="Web server processes sharing the port (default 1; the number of cores gives most throughput).",
+    )
+    p.add_argument("--socket-fd", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(run=run)
 
 
@@ -27,16 +42,21 @@ def run(args: argparse.Namespace) -> int:
     from openingup.core.tasks import in_process_backend
     from openingup.wsgi import application
 
-    try:  # bind first, so a taken port is said at once, before migrations and demo content
+    options: dict[str, Any] = {
+        "threads": args.threads,
+        "ident": "openingup",
+        # chunked bodies carry no Content-Length; waitress stops them at the same limit
+        "max_request_body_size": settings.MAX_UPLOAD_BYTES + OVERHEAD_BYTES,
+    }
+    if args.socket_fd is not None:  # a helper process started by --processes: serve the parent's socket
         server = create_server(
-            StaticFilesHandler(application),
-            host=args.host,
-            port=args.port,
-            threads=args.threads,
-            ident="openingup",
-            # chunked bodies carry no Content-Length; waitress stops them at the same limit
-            max_request_body_size=settings.MAX_UPLOAD_BYTES + OVERHEAD_BYTES,
+            StaticFilesHandler(application), sockets=[socket.socket(fileno=args.socket_fd)], **options
         )
+        _exit_with_parent()
+        server.run()
+        return 0
+    try:  # bind first, so a taken port is said at once, before migrations and demo content
+        server = create_server(StaticFilesHandler(application), host=args.host, port=args.port, **options)
     except OSError as exc:
         return fail(f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port")
     migrate()
@@ -53,8 +73,36 @@ def run(args: argparse.Namespace) -> int:
         f"Opening Up at http://{args.host}:{args.port}/ (state in {settings.HOME}) — Ctrl+C stops it.",
         flush=True,
     )
+    helpers = _start_helpers(server, args)
+    # SIGTERM (as from a service manager) ends the server like Ctrl+C, so the helpers stop with it.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         server.run()
     finally:
+        for helper in helpers:
+            helper.terminate()
         server.close()
     return 0
+
+
+def _exit_with_parent() -> None:
+    """A helper process ends when the process that started it is gone, however that one ended."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="openingup-parent-watch", daemon=True).start()
+
+
+def _start_helpers(server: Any, args: argparse.Namespace) -> list[subprocess.Popen[bytes]]:
+    """``--processes N``: N - 1 more server processes on the same listening socket (the kernel spreads
+    the connections). They are fresh interpreters, not forks, so no thread or database state is shared;
+    background work stays with this process."""
+    fd = server.socket.fileno()
+    command = [sys.executable, "-m", "openingup.cli.main", "serve", "--socket-fd", str(fd)]
+    command += ["--threads", str(args.threads)]
+    # Our own interpreter and arguments only; nothing from outside reaches the command line.
+    return [subprocess.Popen(command, pass_fds=(fd,)) for _ in range(max(0, args.processes - 1))]  # noqa: S603
