@@ -879,6 +879,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--client", choices=("threads", "processes"), default="threads")
     parser.add_argument("--json", type=Path, help="Also write every number to this file.")
     parser.add_argument("--keep", action="store_true", help="Keep the work folder (logs, our home).")
+    parser.add_argument(
+        "--processes", type=int, default=1,
+        help="Our server's processes (openingup serve --processes; Datasette always runs one).",
+    )  # fmt: skip
     args = parser.parse_args()
     args.parts = {p.strip() for p in args.only.split(",") if p.strip()}
     if unknown := args.parts - set(PARTS):
@@ -977,7 +981,8 @@ def run_systems(
         try:
             ours_server = start_server(
                 "Opening Up (openingup serve)",
-                [*OPENINGUP, "serve", "--host", "127.0.0.1", "--port", str(ou_port)],
+                [*OPENINGUP, "serve", "--host", "127.0.0.1", "--port", str(ou_port),
+                 "--processes", str(args.processes)],
                 env=env, cwd=work, log_path=work / "openingup-serve.log",
                 ready_url=f"http://127.0.0.1:{ou_port}/api/v1/datasets", cleanup=cleanup,
             )  # fmt: skip
