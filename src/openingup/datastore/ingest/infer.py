@@ -183,7 +183,8 @@ def infer(con: duckdb.DuckDBPyConnection, table: str, names: Sequence[str]) -> l
         if described[name] != "VARCHAR":
             columns.append(_native(name, described[name]))
             continue
-        values = [row[i] for row in sample if row[i] is not None]
+        # Distinct values only: the patterns are the same for repeats, and codes repeat a lot.
+        values = list(dict.fromkeys(row[i] for row in sample if row[i] is not None))
         columns.append(guess(name, values))
     return columns
 
