@@ -176,3 +176,19 @@ def test_injection_in_sql_is_harmless(client: Client, table: Table, prefix: str,
     r = client.get("/api/v1/sql", {"sql": sql})
     assert r.status_code in {200, 400}, r.content
     assert client.get(f"/api/v1/distributions/{table.distribution_id}/rows").json()["total"] == 3
+
+
+def test_replaced_versions_expire(client: Client, table: Table, load: Loader, settings: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from openingup.datastore import services
+
+    load("bomen.csv", b"id,name\n9,Es\n", distribution=table.distribution)
+    Table.objects.filter(pk=table.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert services.expire_versions() == 1
+    base = f"/api/v1/distributions/{table.distribution_id}/rows"
+    assert client.get(base, {"version": 1}).status_code == 404
+    assert client.get(base).json()["total"] == 1
+    assert not (settings.DATASTORE_DIR / f"{table.pk}.duckdb").exists()

@@ -95,6 +95,8 @@ def ingest_source(
     build_text_index(table)
     table.timings["complete"] = round(time.perf_counter() - started, 3)
     Table.objects.filter(pk=table.pk).update(timings=table.timings)
+    # Replaced versions past their keeping time go now: no scheduler is needed for it.
+    expire_versions()
     say(1.0, "ready")
     return table
 
