@@ -54,10 +54,15 @@ class Chart:
     note: str = ""
 
 
-def _chart_choice(params: QueryDict, columns: list[Column]) -> Chart:
+def _chart_choice(params: QueryDict, columns: list[Column], distinct: dict[str, int] | None = None) -> Chart:
+    """The chart asked for; by default a bar chart of row counts over the text (or yes/no) column with
+    the fewest different values, so the first chart shown says something (not one bar per id)."""
     kind = params.get("chart", "bar")
     names = [c.name for c in columns]
-    default_x = next((c.name for c in columns if c.kind == "string"), names[0] if names else "")
+    counts = distinct or {}
+    grouping = [c for c in columns if c.kind in {"string", "boolean"} and counts.get(c.name, 2) > 1]
+    grouping.sort(key=lambda c: counts.get(c.name, 10**9))
+    default_x = grouping[0].name if grouping else (names[0] if names else "")
     return Chart(kind, params.get("x", "") or default_x, params.get("agg", "") or "count")
 
 
@@ -85,7 +90,10 @@ def data_chart(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     table, params = page.table, request.GET
     context = page.context("chart")
     columns = columns_of(table)
-    chart = _chart_choice(params, columns)
+    distinct = {
+        name: int(p.get("distinct", 0)) for name, p in (table.profile or {}).get("fields", {}).items()
+    }
+    chart = _chart_choice(params, columns, distinct)
     context["chart"] = chart
     context["chart_types"] = [("bar", _("Bar chart")), ("line", _("Line chart")), ("pie", _("Pie chart"))]
     context["measures"] = [("count", _("Number of rows"))] + [
