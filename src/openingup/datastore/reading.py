@@ -6,9 +6,11 @@ never recomputed).
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,21 +99,42 @@ def stream(
         yield [list(r) for r in batch] if raw else _plain(table, columns, batch)
 
 
-_CONVERTED = frozenset({"number", "date", "datetime", "time", "year"})
+def _decimal(value: Any) -> Any:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat()
+
+
+def _converter(sample: Any) -> Callable[[Any], Any] | None:
+    """How to make a column's values JSON-ready, judged by one value (a column has one Python type)."""
+    if isinstance(sample, decimal.Decimal):
+        return _decimal
+    if isinstance(sample, dt.date | dt.time):  # datetime is a date too
+        return _iso
+    return None
 
 
 def _plain(table: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> list[list[Any]]:
-    """Rows with JSON-ready values: only columns whose type needs it (decimals, dates) are converted."""
-    kinds = types_of(table)
-    convert = [i for i, c in enumerate(columns) if kinds.get(c, "number") in _CONVERTED]
-    if not convert:
+    """Rows with JSON-ready values; only columns holding decimals or dates are converted."""
+    if not rows:
+        return []
+    converters = []
+    for i in range(len(rows[0])):
+        sample = next((r[i] for r in rows if r[i] is not None), None)
+        fn = _converter(sample)
+        if fn is not None:
+            converters.append((i, fn))
+    if not converters:
         return [list(r) for r in rows]
     out = []
     for r in rows:
         row = list(r)
-        for i in convert:
-            if row[i] is not None:
-                row[i] = jsonable(row[i])
+        for i, fn in converters:
+            v = row[i]
+            if v is not None:
+                row[i] = fn(v)
         out.append(row)
     return out
 
