@@ -83,6 +83,12 @@ SETTINGS: tuple[Setting, ...] = (
         "(schema `datastore` of OPENINGUP_DATASTORE_URL); auto: postgres when DATABASE_URL is PostgreSQL.",
     ),
     Setting(
+        "OPENINGUP_SEARCH_BACKEND",
+        "auto",
+        "Catalogue search index: sqlite (FTS5 in the SQLite database) or postgres (full text in the "
+        "PostgreSQL database); auto: the one of the database DATABASE_URL points at.",
+    ),
+    Setting(
         "OPENINGUP_DATASTORE_URL",
         "",
         "PostgreSQL URL for the postgres datastore backend; empty: DATABASE_URL (schema `datastore`).",

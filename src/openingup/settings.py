@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "openingup.catalogue",
     "openingup.exchange",
     "openingup.datastore",
+    "openingup.search",
     "openingup.web",
     "openingup.api",
     "openingup.cli",
@@ -135,6 +136,7 @@ if DATASTORE_BACKEND == "auto":
     DATASTORE_BACKEND = "postgres" if _database_url.startswith("postgres") else "duckdb"
 DATASTORE_URL = config.get("OPENINGUP_DATASTORE_URL") or _database_url
 DATASTORE_DIR = HOME / "datastore"
+SEARCH_BACKEND = config.get("OPENINGUP_SEARCH_BACKEND").strip().lower() or "auto"
 DATASTORE_KEEP_DAYS = config.get_int("OPENINGUP_DATASTORE_KEEP_DAYS")
 DATASTORE_MAX_COLUMNS = config.get_int("OPENINGUP_DATASTORE_MAX_COLUMNS")
 DATASTORE_MAX_ROWS = config.get_int("OPENINGUP_DATASTORE_MAX_ROWS")

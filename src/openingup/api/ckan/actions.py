@@ -37,7 +37,12 @@ ActionFunction = Callable[[HttpRequest, Params], Any]
 F = TypeVar("F", bound=ActionFunction)
 
 # Modules whose import registers actions (the catalogue's package_* actions join here).
-MODULES: tuple[str, ...] = ("openingup.api.ckan.datastore",)
+MODULES: tuple[str, ...] = (
+    "openingup.api.ckan.datastore",
+    "openingup.api.ckan.catalogue_read",
+    "openingup.api.ckan.catalogue_search",
+    "openingup.api.ckan.catalogue_write",
+)
 MISSING = "Missing value"
 
 

@@ -1,0 +1,1 @@
+"""Catalogue search: an index of datasets with stemming per language, facets, filters and keyset paging."""

@@ -1,0 +1,395 @@
+"""What every search backend offers, and the SQL machinery the two built-in ones share.
+
+A backend keeps a text index beside the structured ``search_document``/``search_facet`` tables; filters,
+visibility, facets and keyset paging are plain SQL over those tables, the backend adds the text match
+(with a rank), snippets and prefix matching. A backend for a search server (OpenSearch, see ADR 0010)
+implements the protocol directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from openingup.core.errors import InvalidInput
+from openingup.search.documents import FACETS, Document
+from openingup.search.languages import stem_text, words
+
+SORTS = ("relevance", "modified", "title")
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+MAX_LIMIT = 1000
+START, STOP = "\x02", "\x03"
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet name -> values, all must match
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    start: str = ""  # temporal coverage overlapping [start, end] (ISO dates)
+    end: str = ""
+    sort: str = "relevance"
+    limit: int = 20
+    cursor: str = ""
+    facets: bool = True
+    facet_limit: int = 20
+    user: Any = None
+
+    def terms(self) -> list[str]:
+        if len(self.q or "") > MAX_QUERY_CHARS:
+            raise InvalidInput(f"The search text is longer than {MAX_QUERY_CHARS} characters.")
+        return words(self.q or "")[:MAX_TERMS]
+
+
+@dataclass
+class Hit:
+    dataset_id: str
+    slug: str
+    title: dict[str, str]
+    snippet: str = ""
+    score: float | None = None
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    next_cursor: str = ""
+
+
+class Backend(Protocol):
+    name: ClassVar[str]
+
+    def index(self, documents: Sequence[Document]) -> None: ...
+
+    def remove(self, ids: Sequence[str]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def suggest(self, prefix: str, limit: int = 10, user: Any = None) -> list[str]: ...
+
+    def clear(self) -> None: ...
+
+
+_registry: dict[str, type[Backend]] = {}
+
+
+def register(cls: type[Backend]) -> type[Backend]:
+    """Class decorator: make a backend available under its ``name``."""
+    _registry[cls.name] = cls
+    return cls
+
+
+def registered() -> dict[str, type[Backend]]:
+    return dict(_registry)
+
+
+def highlight(text: str) -> str:
+    """Escape a snippet and turn the backend's markers into <mark> elements."""
+    return html.escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        name, key, last = raw
+        if name != sort or not isinstance(last, int):
+            raise ValueError
+        if sort == "relevance" and not (isinstance(key, int | float) and math.isfinite(key)):
+            raise ValueError
+        if sort != "relevance" and not isinstance(key, str):
+            raise ValueError
+        return key, last
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise InvalidInput("The cursor is not one this search gave out.") from None
+
+
+class SqlBackend:
+    """Shared by SQLite FTS5 and PostgreSQL: subclasses add the text side."""
+
+    name: ClassVar[str] = ""
+
+    # --- what subclasses provide -------------------------------------------------------------------
+    def _write_text(self, rows: list[tuple[int, Document]]) -> None:
+        raise NotImplementedError
+
+    def _delete_text(self, ids: list[int]) -> None:
+        raise NotImplementedError
+
+    def _clear_text(self) -> None:
+        raise NotImplementedError
+
+    def _match(self, terms: list[str], ranked: bool = True) -> tuple[str, list[Any]]:
+        """SQL giving ``doc`` (search_document.id) and, when ranked, ``rank`` (lower is better)."""
+        raise NotImplementedError
+
+    def _snippets(self, ids: list[int], terms: list[str]) -> dict[int, str]:
+        raise NotImplementedError
+
+    def _prefix(self, terms: list[str]) -> tuple[str, list[Any]]:
+        """SQL giving ``doc`` of rows whose titles or keywords have words starting with the terms."""
+        raise NotImplementedError
+
+    # --- writing -----------------------------------------------------------------------------------
+    def index(self, documents: Sequence[Document]) -> None:
+        from openingup.search.models import SearchDocument, SearchFacet
+
+        if not documents:
+            return
+        existing: dict[str, int] = {
+            str(dataset_id): pk
+            for dataset_id, pk in SearchDocument.objects.filter(
+                dataset_id__in=[d.id for d in documents]
+            ).values_list("dataset_id", "id")
+        }
+        rows: list[SearchDocument] = []
+        for doc in documents:
+            west, south, east, north = doc.bbox or (None, None, None, None)
+            rows.append(
+                SearchDocument(
+                    id=existing.get(doc.id),
+                    dataset_id=doc.id,
+                    slug=doc.slug,
+                    status=doc.status,
+                    publisher_id=doc.publisher_id,
+                    title=doc.title,
+                    title_sort=doc.title_sort,
+                    modified=doc.modified,
+                    texts=doc.texts,
+                    stems={lang: stem_text(lang, text) for lang, text in doc.texts.items() if lang},
+                    all_text=doc.all_text,
+                    title_text=doc.title_text,
+                    west=west,
+                    south=south,
+                    east=east,
+                    north=north,
+                    temporal_start=doc.temporal_start,
+                    temporal_end=doc.temporal_end,
+                )
+            )
+        old = [r for r in rows if r.id is not None]
+        new = [r for r in rows if r.id is None]
+        if old:
+            fields = [f.name for f in SearchDocument._meta.concrete_fields if f.name != "id"]
+            SearchDocument.objects.bulk_update(old, fields, batch_size=500)
+            SearchFacet.objects.filter(document_id__in=[r.id for r in old]).delete()
+            self._delete_text([r.pk for r in old])
+        if new:
+            SearchDocument.objects.bulk_create(new, batch_size=500)
+            if any(r.pk is None for r in new):  # a database without RETURNING
+                ids = dict(
+                    SearchDocument.objects.filter(dataset_id__in=[r.dataset_id for r in new]).values_list(
+                        "dataset_id", "id"
+                    )
+                )
+                for r in new:
+                    r.id = ids[r.dataset_id]
+        by_dataset = {str(r.dataset_id): r.pk for r in rows}
+        SearchFacet.objects.bulk_create(
+            [
+                SearchFacet(document_id=by_dataset[doc.id], name=name, value=value)
+                for doc in documents
+                for name, values in doc.facets.items()
+                for value in values
+            ],
+            batch_size=1000,
+        )
+        self._write_text([(by_dataset[doc.id], doc) for doc in documents])
+
+    def remove(self, ids: Sequence[str]) -> None:
+        from openingup.search.models import SearchDocument, SearchFacet
+
+        found = list(SearchDocument.objects.filter(dataset_id__in=list(ids)).values_list("id", flat=True))
+        if found:
+            self._delete_text(found)
+            SearchFacet.objects.filter(document_id__in=found).delete()
+            SearchDocument.objects.filter(id__in=found).delete()
+
+    def clear(self) -> None:
+        from openingup.search.models import SearchDocument, SearchFacet
+
+        self._clear_text()
+        SearchFacet.objects.all().delete()
+        SearchDocument.objects.all().delete()
+
+    # --- reading -----------------------------------------------------------------------------------
+    def _visible(self, user: Any) -> QuerySet[Any]:
+        from openingup.organisations import permissions
+        from openingup.search.models import SearchDocument
+
+        docs = SearchDocument.objects.all()
+        if permissions.is_admin(user):
+            return docs
+        orgs = permissions.visible_organisation_ids(user)
+        if not orgs:
+            return docs.filter(status="published")
+        return docs.filter(Q(status="published") | Q(publisher_id__in=list(orgs)))
+
+    def _filtered(self, query: SearchQuery) -> QuerySet[Any]:
+        from openingup.search.models import SearchFacet
+
+        docs = self._visible(query.user)
+        for name, values in (query.filters or {}).items():
+            if name not in FACETS:
+                raise InvalidInput(f"No filter {name!r}; known: {', '.join(FACETS)}.")
+            for value in ([values] if isinstance(values, str) else list(values))[:20]:
+                docs = docs.filter(
+                    id__in=SearchFacet.objects.filter(name=name, value=str(value)[:300]).values("document_id")
+                )
+        if query.bbox is not None:
+            try:
+                west, south, east, north = (float(v) for v in query.bbox)
+            except (TypeError, ValueError):
+                raise InvalidInput("The bbox needs four numbers: west, south, east, north.") from None
+            if not (west <= east and south <= north and all(map(math.isfinite, (west, south, east, north)))):
+                raise InvalidInput("The bbox needs west ≤ east and south ≤ north.")
+            docs = docs.filter(west__lte=east, east__gte=west, south__lte=north, north__gte=south)
+        if query.start:
+            docs = docs.exclude(temporal_start="", temporal_end="").filter(
+                Q(temporal_end__gte=str(query.start)[:10]) | Q(temporal_end="")
+            )
+        if query.end:
+            docs = docs.exclude(temporal_start="", temporal_end="").filter(
+                Q(temporal_start__lte=str(query.end)[:10]) | Q(temporal_start="")
+            )
+        return docs
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        from openingup.search.models import SearchDocument
+
+        if query.sort not in SORTS:
+            raise InvalidInput(f"Sort by one of {', '.join(SORTS)}.")
+        try:
+            limit = max(1, min(int(query.limit), MAX_LIMIT))
+            facet_limit = max(1, min(int(query.facet_limit), 1000))
+        except (TypeError, ValueError):
+            raise InvalidInput("limit and facet_limit are whole numbers.") from None
+        terms = query.terms()
+        sort = query.sort if terms or query.sort != "relevance" else "modified"
+        fsql, fparams = self._filtered(query).values("id").query.sql_with_params()
+        where = f"d.id IN ({fsql})"
+        key, direction = {
+            "relevance": ("m.rank", "ASC"),
+            "modified": ("d.modified", "DESC"),
+            "title": ("d.title_sort", "ASC"),
+        }[sort]
+        # counting and facets need no rank; only the page is ranked
+        source, params = "search_document d", list(fparams)
+        page_source, page_params = source, list(fparams)
+        if terms:
+            msql, mparams = self._match(terms, ranked=False)
+            source, params = f"{source} JOIN ({msql}) m ON m.doc = d.id", [*mparams, *fparams]
+            if sort == "relevance":
+                rsql, rparams = self._match(terms)
+                page_source = f"search_document d JOIN ({rsql}) m ON m.doc = d.id"
+                page_params = [*rparams, *fparams]
+            else:
+                page_source, page_params = source, list(params)
+        total = self._one(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)
+        facets = self._facets(source, where, params, facet_limit) if query.facets else {}
+        page_where = where
+        if query.cursor:
+            after, last = _decode_cursor(query.cursor, sort)
+            op = ">" if direction == "ASC" else "<"
+            page_where += f" AND ({key} {op} %s OR ({key} = %s AND d.id > %s))"
+            page_params += [after, after, last]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, {key} FROM {page_source} WHERE {page_where} "
+                f"ORDER BY {key} {direction}, d.id ASC LIMIT {limit + 1}",
+                page_params,
+            )
+            page = cursor.fetchall()
+        more = len(page) > limit
+        page = page[:limit]
+        ids = [row[0] for row in page]
+        found = {d.id: d for d in SearchDocument.objects.filter(id__in=ids)}
+        snippets = self._snippets(ids, terms) if terms and ids else {}
+        hits = [
+            Hit(
+                dataset_id=str(found[pk].dataset_id),
+                slug=found[pk].slug,
+                title=found[pk].title,
+                snippet=highlight(snippets.get(pk, "")) if pk in snippets else "",
+                score=float(value) if sort == "relevance" else None,
+            )
+            for pk, value in page
+            if pk in found
+        ]
+        cursor_out = ""
+        if more and page:
+            pk, value = page[-1]
+            cursor_out = _encode_cursor([sort, float(value) if sort == "relevance" else value, pk])
+        return SearchResult(hits=hits, total=total, facets=facets, next_cursor=cursor_out)
+
+    def _one(self, sql: str, params: list[Any]) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return int(cursor.fetchone()[0])
+
+    def _facets(
+        self, source: str, where: str, params: list[Any], limit: int
+    ) -> dict[str, list[tuple[str, int]]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT f.name, f.value, COUNT(*) AS n FROM search_facet f "
+                f"WHERE f.document_id IN (SELECT d.id FROM {source} WHERE {where}) "
+                "GROUP BY f.name, f.value ORDER BY n DESC, f.value ASC",
+                params,
+            )
+            out: dict[str, list[tuple[str, int]]] = {}
+            for name, value, count in cursor.fetchall():
+                values = out.setdefault(name, [])
+                if len(values) < max(1, limit):
+                    values.append((value, int(count)))
+        return out
+
+    def suggest(self, prefix: str, limit: int = 10, user: Any = None) -> list[str]:
+        from openingup.search.models import SearchDocument
+
+        if len(prefix or "") > MAX_QUERY_CHARS:
+            raise InvalidInput(f"The text is longer than {MAX_QUERY_CHARS} characters.")
+        terms = words(prefix)[:8]
+        if not terms:
+            return []
+        psql, pparams = self._prefix(terms)
+        vsql, vparams = self._visible(user).values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.doc FROM ({psql}) p WHERE p.doc IN ({vsql}) LIMIT 200", [*pparams, *vparams]
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        last = terms[-1]
+        starts: Callable[[str], bool] = lambda text: any(w.startswith(last) for w in words(text))  # noqa: E731
+        out: list[str] = []
+        rows = SearchDocument.objects.filter(id__in=ids).order_by("title_sort")
+        for title in rows.values_list("title", flat=True):
+            for text in sorted((title or {}).values(), key=str.casefold):
+                if starts(text) and text not in out:
+                    out.append(text)
+        if len(out) < limit:
+            from openingup.search.models import SearchFacet
+
+            for value in (
+                SearchFacet.objects.filter(document_id__in=ids, name="keyword")
+                .values_list("value", flat=True)
+                .distinct()
+                .order_by("value")
+            ):
+                if starts(value) and value not in out:
+                    out.append(value)
+        return out[: max(1, limit)]
