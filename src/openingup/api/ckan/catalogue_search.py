@@ -156,6 +156,29 @@ class Found:
     matching: QuerySet[Dataset]
 
 
+MAX_TEXT_MATCHES = 100_000
+
+
+def _text_matches(user: Any, q: str) -> list[str] | None:
+    """Ids of the datasets whose texts match ``q`` through the search index (stemmed per language),
+    best first; None when ``q`` has no words (then everything matches)."""
+    from openingup.search.backends.base import SearchQuery
+    from openingup.search.languages import words
+    from openingup.search.queries import search
+
+    if not words(q):
+        return None
+    ids: list[str] = []
+    cursor = ""
+    while len(ids) < MAX_TEXT_MATCHES:
+        found = search(SearchQuery(q=q[:1000], user=user, limit=1000, cursor=cursor, facets=False))
+        ids += [hit.dataset_id for hit in found.hits]
+        if not found.next_cursor:
+            break
+        cursor = found.next_cursor
+    return ids
+
+
 def _search(
     user: Any,
     q: str,
@@ -165,20 +188,27 @@ def _search(
     order: list[Any],
     start: int,
     rows: int,
+    by_relevance: bool = False,
 ) -> Found:
-    """The one place that searches: swap this for the search index."""
-    matching = filtered_datasets(user, DatasetFilter(q=q.strip()[:500]))
+    """The one place that searches: words through the search index, CKAN's field clauses and paging
+    over the catalogue. ``by_relevance`` orders a text search best match first (CKAN's ``score desc``)."""
+    ranked = _text_matches(user, q)
+    matching = filtered_datasets(user, DatasetFilter())
+    if ranked is not None:
+        matching = matching.filter(pk__in=ranked)
     statuses = [Status.PUBLISHED, Status.DRAFT] if include_private else [Status.PUBLISHED]
     matching = matching.filter(status__in=statuses)
     for field, value in clauses:
         matching = _apply(matching, field, value)
     matching = matching.distinct()
     count = matching.count()
-    page = list(
-        matching.select_related("publisher")
-        .prefetch_related("distributions")
-        .order_by(*order)[start : start + rows]
-    )
+    rows_of = matching.select_related("publisher").prefetch_related("distributions")
+    if ranked is not None and by_relevance:
+        allowed = {str(pk) for pk in matching.values_list("pk", flat=True)}
+        wanted = [pk for pk in ranked if pk in allowed][start : start + rows]
+        found = {str(d.pk): d for d in rows_of.filter(pk__in=wanted)}
+        return Found(count, [found[pk] for pk in wanted if pk in found], matching)
+    page = list(rows_of.order_by(*order)[start : start + rows])
     return Found(count, page, matching)
 
 
@@ -314,6 +344,7 @@ def package_search(request: HttpRequest, params: Params) -> dict[str, Any]:
         order=order,
         start=min(values["start"], LARGEST),
         rows=min(values["rows"], LARGEST),
+        by_relevance=sort.split(",")[0].split()[:1] == ["score"],
     )
     fields = values["facet.field"] if values["facet"] else []
     limit = values["facet.limit"]
