@@ -13,6 +13,7 @@ from openingup.web.views import (
     feeds,
     imports,
     public,
+    search,
     twins,
 )
 
@@ -23,6 +24,7 @@ SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
 urlpatterns = [
     path("", public.home, name="home"),
     path("datasets/", public.dataset_list, name="datasets"),
+    path("search/", search.search_page, name="search"),
     path("datasets/new/", editor.dataset_create, name="dataset-new"),
     re_path(rf"^datasets/{SLUG}\.(?P<fmt>json|ttl|jsonld|rdf)$", twins.dataset_twin, name="dataset-twin"),
     re_path(rf"^datasets/{SLUG}$", public.dataset_resource, name="dataset-resource"),
