@@ -7,6 +7,9 @@ One row per dataset in ``search_document`` (filters, sort keys, visibility) and 
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 
 
@@ -49,3 +52,22 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class SavedSearch(models.Model):
+    """A person's named /search/ query; its Atom feed is public by the unguessable id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=200)
+    query = models.TextField(blank=True, help_text="The /search/ query string, without cursor and format.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "search_saved"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -378,5 +378,7 @@ def _html(request: HttpRequest, criteria: Criteria, result: SearchResult | None,
         "clear_url": reverse("web:search")
         + (_url(QueryDict(mutable=True), q=criteria.q) if criteria.q else ""),
         "json_url": _url(params, format="json"),
+        "feed_url": reverse("web:search-feed") + _url(params, cursor=None).rstrip("?"),
+        "save_query": _url(params, cursor=None).lstrip("?"),
     }
     return render(request, "web/search/search.html", context, status=status)
