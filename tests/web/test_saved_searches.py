@@ -194,3 +194,21 @@ def test_unknown_saved_searches_are_404(client: Any, editor_client: Any) -> None
 @pytest.mark.django_db
 def test_a_feed_of_a_bad_query_is_404(client: Any) -> None:
     assert client.get("/search/feed.atom", {"start": "yesterday"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saved_search_pages_have_no_accessibility_violations(
+    browser: Any, live_server: Any, client: Any, django_user_model: Any
+) -> None:
+    from openingup.search import services as search_services
+    from tests.browser import AXE_IMPACTS, axe_violations, format_violations
+
+    person = django_user_model.objects.create_user("saver", password="x" * 12)
+    search_services.save_search(actor=person, name="Trees near me", query="q=tree")
+    client.force_login(person)
+    browser.get(live_server.url + "/")
+    browser.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
+    for path in ("/search/?q=tree", "/search/saved/"):
+        violations = axe_violations(browser, live_server.url + path, impacts=AXE_IMPACTS)
+        assert violations == [], format_violations(violations)
+    assert "Trees near me" in browser.page_source
