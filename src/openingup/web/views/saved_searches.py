@@ -25,7 +25,6 @@ from openingup.catalogue import queries as catalogue_queries
 from openingup.catalogue.models import Dataset
 from openingup.core.errors import InvalidInput, NotFound
 from openingup.search import services
-from openingup.search.backends.base import SearchQuery
 from openingup.search.models import SavedSearch
 from openingup.search.queries import search
 from openingup.web.presentation import pick
@@ -50,19 +49,8 @@ def _feed(request: HttpRequest, query: str, title: str, self_url: str) -> HttpRe
     if criteria.problems:
         raise NotFound("; ".join(criteria.problems))
     try:
-        result = search(
-            SearchQuery(
-                q=criteria.q,
-                filters=criteria.filters,
-                bbox=criteria.bbox,
-                start=criteria.start,
-                end=criteria.end,
-                sort="modified",
-                limit=FEED_SIZE,
-                facets=False,
-                user=AnonymousUser(),  # published datasets only, whoever asks
-            )
-        )
+        # Published datasets only, whoever asks: a feed is public.
+        result = search(criteria.query(user=AnonymousUser(), limit=FEED_SIZE, sort="modified", facets=False))
     except InvalidInput:
         raise NotFound("The search could not be run.") from None
     ids = [hit.dataset_id for hit in result.hits]

@@ -170,6 +170,14 @@ class Criteria:
     cursor: str
     problems: list[str]
 
+    def query(self, *, user: Any, limit: int, sort: str = "", facets: bool = True) -> SearchQuery:
+        """The index query for these criteria (``sort`` overrides the chosen order, as feeds do)."""
+        return SearchQuery(
+            q=self.q, filters=self.filters, bbox=self.bbox, start=self.start, end=self.end,
+            sort=sort or self.sort, limit=limit, cursor="" if sort else self.cursor, facets=facets,
+            facet_limit=FACET_LIMIT, user=user,
+        )  # fmt: skip
+
 
 def _criteria(params: QueryDict) -> Criteria:
     problems: list[str] = []
@@ -306,21 +314,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     result: SearchResult | None = None
     if not criteria.problems:
         try:
-            result = search(
-                SearchQuery(
-                    q=criteria.q,
-                    filters=criteria.filters,
-                    bbox=criteria.bbox,
-                    start=criteria.start,
-                    end=criteria.end,
-                    sort=criteria.sort,
-                    limit=PAGE_SIZE,
-                    cursor=criteria.cursor,
-                    facets=True,
-                    facet_limit=FACET_LIMIT,
-                    user=request.user,
-                )
-            )
+            result = search(criteria.query(user=request.user, limit=PAGE_SIZE))
         except InvalidInput:
             if criteria.cursor:
                 criteria.problems.append(_("This page of results has expired; start the search again."))
