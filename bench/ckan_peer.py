@@ -42,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
@@ -163,30 +163,39 @@ def cache_dir() -> Path:
     return Path(os.environ.get("OPENINGUP_BENCH_CACHE", "~/.cache/openingup-bench")).expanduser()
 
 
-def ckan_venv() -> tuple[Path, float]:
-    """The cached CKAN virtualenv (created when missing or stale) and the seconds spent installing."""
-    venv = cache_dir() / "ckan-venv"
+def cached_venv(
+    name: str, requirements: Sequence[str], program: str, *, upgrade_pip: bool = False
+) -> tuple[Path, float]:
+    """A peer's virtualenv under the bench cache, made when missing or stale (other requirements or
+    Python), and the seconds spent installing; ``program`` is a file in its bin/ that proves it usable."""
+    venv = cache_dir() / name
     marker = venv / ".openingup-bench.json"
-    wanted = {"requirements": CKAN_REQUIREMENTS, "python": sys.version.split()[0]}
+    wanted = {"requirements": list(requirements), "python": sys.version.split()[0]}
     with contextlib.suppress(OSError, ValueError):
-        if json.loads(marker.read_text()) == wanted and (venv / "bin" / "ckan").exists():
+        if json.loads(marker.read_text()) == wanted and (venv / "bin" / program).exists():
             return venv, 0.0
-    log(f"installing {' '.join(CKAN_REQUIREMENTS)} into {venv} (first run only)")
+    log(f"installing {' '.join(requirements)} into {venv} (first run only)")
     start = time.perf_counter()
     shutil.rmtree(venv, ignore_errors=True)
     venv.parent.mkdir(parents=True, exist_ok=True)
-    install_log = venv.parent / "ckan-venv-install.log"
+    install_log = venv.parent / f"{name}-install.log"
     install_log.write_text("")
     try:
         check([sys.executable, "-m", "venv", str(venv)], log_path=install_log)
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
-        check([*pip, "--upgrade", "pip", "setuptools", "wheel"], log_path=install_log)
-        check([*pip, *CKAN_REQUIREMENTS], log_path=install_log)
+        if upgrade_pip:
+            check([*pip, "--upgrade", "pip", "setuptools", "wheel"], log_path=install_log)
+        check([*pip, *requirements], log_path=install_log)
     except BaseException:
         shutil.rmtree(venv, ignore_errors=True)  # never leave a half-built venv that looks usable
         raise
     marker.write_text(json.dumps(wanted))
     return venv, time.perf_counter() - start
+
+
+def ckan_venv() -> tuple[Path, float]:
+    """The cached CKAN virtualenv (created when missing or stale) and the seconds spent installing."""
+    return cached_venv("ckan-venv", CKAN_REQUIREMENTS, "ckan", upgrade_pip=True)
 
 
 def psql_command() -> list[str]:

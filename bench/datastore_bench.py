@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ckan_peer import PROJECT, cache_dir, check, free_port, sigterm_as_exit, start_server, tail
+from ckan_peer import PROJECT, cached_venv, check, free_port, sigterm_as_exit, start_server, tail
 from shared_file import CATEGORIES, WORDS, generate
 
 PEER_REQUIREMENTS = ["datasette==0.65.5", "sqlite-utils==4.2.1"]
@@ -134,27 +134,7 @@ def pick_rare_word(path: Path) -> tuple[str, int]:
 
 def peer_venv() -> tuple[Path, float]:
     """The cached Datasette + sqlite-utils virtualenv (made when missing or stale), seconds installing."""
-    venv = cache_dir() / "datasette-venv"
-    marker = venv / ".openingup-bench.json"
-    wanted = {"requirements": PEER_REQUIREMENTS, "python": sys.version.split()[0]}
-    with contextlib.suppress(OSError, ValueError):
-        if json.loads(marker.read_text()) == wanted and (venv / "bin" / "datasette").exists():
-            return venv, 0.0
-    log(f"installing {' '.join(PEER_REQUIREMENTS)} into {venv}")
-    start = time.perf_counter()
-    shutil.rmtree(venv, ignore_errors=True)
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    install_log = venv.parent / "datasette-venv-install.log"
-    install_log.write_text("")
-    try:
-        check([sys.executable, "-m", "venv", str(venv)], log_path=install_log)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
-        check([*pip, *PEER_REQUIREMENTS], log_path=install_log)
-    except BaseException:
-        shutil.rmtree(venv, ignore_errors=True)
-        raise
-    marker.write_text(json.dumps(wanted))
-    return venv, time.perf_counter() - start
+    return cached_venv("datasette-venv", PEER_REQUIREMENTS, "datasette")
 
 
 def peer_env() -> dict[str, str]:
