@@ -10,7 +10,7 @@ import datetime as dt
 import decimal
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +76,7 @@ def answer(table: Table, q: query_mod.Query, *, with_total: bool = True, geometr
         return Answer(page.columns, [[jsonable(v) for v in r] for r in page.rows], grouped=True)
     extra = geometry_columns(table) if geometry else []
     page = b.rows(table, q, extra=extra) if q.limit else Page(["_id", *table.visible_names], [])
-    out = Answer(page.columns, _plain(table, page.columns, page.rows), extra=list(extra))
+    out = Answer(page.columns, _plain(page.rows), extra=list(extra))
     if page.next_cursor is not None:
         out.next_cursor = query_mod.encode_cursor(page.next_cursor)
     if with_total:
@@ -94,9 +94,8 @@ def stream(
 ) -> Iterator[list[list[Any]]]:
     """Every matching row in batches; ``raw`` keeps Python types (dates, decimals) for binary formats."""
     extra = geometry_columns(table) if geometry else []
-    columns = [*(q.fields or ["_id", *table.visible_names]), *extra]
     for batch in backend(table.backend).stream(table, q, extra=extra):
-        yield [list(r) for r in batch] if raw else _plain(table, columns, batch)
+        yield [list(r) for r in batch] if raw else _plain(batch)
 
 
 def _decimal(value: Any) -> Any:
@@ -116,7 +115,7 @@ def _converter(sample: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def _plain(table: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+def _plain(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
     """Rows with JSON-ready values; only columns holding decimals or dates are converted."""
     if not rows:
         return []

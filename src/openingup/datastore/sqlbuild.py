@@ -125,14 +125,15 @@ def _and(*clauses: str) -> str:
     return (" WHERE " + " AND ".join(used)) if used else ""
 
 
-def select_list(d: Dialect, src: Source, names: Sequence[str] | None) -> list[str]:
-    wanted = list(names) if names else ["_id", *[f["name"] for f in src.fields]]
-    return wanted
+def output_names(src: Source, names: Sequence[str] | None) -> list[str]:
+    """The columns a page returns: those asked for, else ``_id`` and every visible column."""
+    return list(names) if names else ["_id", *[f["name"] for f in src.fields]]
 
 
-def rows(d: Dialect, src: Source, q: Query, *, extra: Sequence[str] = ()) -> tuple[Sql, list[str]]:
-    """The page of rows; ``extra`` adds hidden columns (geometry) at the end. Keyset when q.cursor."""
-    names = select_list(d, src, q.fields)
+def rows(d: Dialect, src: Source, q: Query, *, extra: Sequence[str] = ()) -> tuple[Sql, list[str], list[str]]:
+    """The page of rows, the names of its columns and its sort keys; ``extra`` adds hidden columns
+    (geometry) after the named ones, and the sort-key values follow for the next cursor."""
+    names = output_names(src, q.fields)
     keys = [*q.sort, ("_id", False)] if all(n != "_id" for n, _ in q.sort) else list(q.sort)
     select = [column(d, n) + (" AS _id" if n == "_id" else "") for n in names]
     select += [quote(e) for e in extra]
@@ -153,15 +154,15 @@ def rows(d: Dialect, src: Source, q: Query, *, extra: Sequence[str] = ()) -> tup
     text = f"SELECT {', '.join(select)} FROM {src.ref}{_and(*clauses)}{order} LIMIT {int(q.limit) + 1}"
     if q.offset and q.cursor is None:
         text += f" OFFSET {int(q.offset)}"
-    return Sql(text, params), [k for k, _ in keys]
+    return Sql(text, params), names, [k for k, _ in keys]
 
 
 def stream(d: Dialect, src: Source, q: Query, *, extra: Sequence[str] = ()) -> tuple[Sql, int]:
     """Every row of the query's row set in page order, no limit; returns the SQL and the width of a row
     (the sort-key columns that follow are for cursors and can be cut off)."""
     whole = Query(**{**q.__dict__, "limit": 10**15, "offset": 0, "cursor": None})
-    sql, _ = rows(d, src, whole, extra=extra)
-    return sql, len(select_list(d, src, whole.fields)) + len(extra)
+    sql, names, _ = rows(d, src, whole, extra=extra)
+    return sql, len(names) + len(extra)
 
 
 def _after(d: Dialect, keys: Sequence[tuple[str, bool]], values: Sequence[Any], params: list[Any]) -> str:

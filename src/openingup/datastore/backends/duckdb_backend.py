@@ -135,8 +135,7 @@ class DuckDBBackend:
         return sqlbuild.Source("d.main.data", table.fields, table.geometry)
 
     def rows(self, table: TableRef, query: Query, *, extra: Sequence[str] = ()) -> Page:
-        sql, keys = sqlbuild.rows(self._dialect(table), self._source(table), query, extra=extra)
-        names = sqlbuild.select_list(self._dialect(table), self._source(table), query.fields)
+        sql, names, keys = sqlbuild.rows(self._dialect(table), self._source(table), query, extra=extra)
         with self._cursor(table) as cur:
             raw = cur.execute(sql.text, sql.params).fetchall()
         return assemble(raw, query.limit, names, extra, keys)

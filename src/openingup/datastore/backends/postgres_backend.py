@@ -443,8 +443,7 @@ class PostgresBackend:
         return self._read(table, work)
 
     def rows(self, table: TableRef, query: Query, *, extra: Sequence[str] = ()) -> Page:
-        sql, keys = sqlbuild.rows(self._dialect(table), self._source(table), query, extra=extra)
-        names = sqlbuild.select_list(self._dialect(table), self._source(table), query.fields)
+        sql, names, keys = sqlbuild.rows(self._dialect(table), self._source(table), query, extra=extra)
         return assemble(self._fetch(table, sql), query.limit, names, extra, keys)
 
     def count(self, table: TableRef, query: Query) -> int:
