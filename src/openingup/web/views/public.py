@@ -30,10 +30,13 @@ PAGE_SIZE = 20
 
 @dataclass
 class FacetItem:
+    """One value of a facet as a page shows it (the search page also keeps the raw ``value``)."""
+
     label: str
     count: int
     selected: bool
     url: str
+    value: str = ""
 
 
 @dataclass

@@ -26,6 +26,7 @@ from openingup.search.backends.base import MAX_QUERY_CHARS, SORTS, SearchQuery, 
 from openingup.search.documents import FACETS
 from openingup.search.queries import search
 from openingup.web.presentation import active_language, concept_label, pick
+from openingup.web.views.public import Facet, FacetItem
 from openingup.web.views.twins import negotiate
 
 PAGE_SIZE = 20
@@ -43,22 +44,6 @@ PARAMS = {name: "filetype" if name == "format" else name for name in FACETS}
 # A snippet as the index gives it: escaped text and <mark> elements, nothing else.
 _TAG = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#x27|#39);")
-
-
-@dataclass
-class FacetItem:
-    value: str
-    label: str
-    count: int
-    selected: bool
-    url: str
-
-
-@dataclass
-class Facet:
-    name: str
-    title: str
-    items: list[FacetItem]
 
 
 def _titles() -> dict[str, str]:
@@ -135,11 +120,11 @@ def _facets(
             values = [v for v in chosen if v != value] if selected else [*chosen, value]
             items.append(
                 FacetItem(
-                    value,
                     labels.get((name, value), value),
                     count,
                     selected,
                     _url(params, cursor=None, **{PARAMS.get(name, name): values}),
+                    value,
                 )
             )
         if items:
