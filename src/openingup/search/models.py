@@ -71,3 +71,16 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchGeneration(models.Model):
+    """One row: a fresh random number written by every change to the index (see ``snapshot``)."""
+
+    id = models.IntegerField(primary_key=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        db_table = "search_generation"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -12,6 +12,9 @@ import base64
 import html
 import json
 import math
+import threading
+from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -20,8 +23,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from openingup.core.errors import InvalidInput
+from openingup.search import snapshot
 from openingup.search.documents import FACETS, Document
 from openingup.search.languages import stem_text, words
+from openingup.search.snippets import snippet
 
 SORTS = ("relevance", "modified", "title")
 MAX_QUERY_CHARS = 1000
@@ -40,6 +45,7 @@ class SearchQuery:
     sort: str = "relevance"
     limit: int = 20
     cursor: str = ""
+    offset: int = 0  # matches to skip before the page (CKAN's ``start``); cursors are cheaper
     facets: bool = True
     facet_limit: int = 20
     user: Any = None
@@ -118,6 +124,70 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
         raise InvalidInput("The cursor is not one this search gave out.") from None
 
 
+def _visibility(user: Any) -> tuple[bool, list[Any]]:
+    """(is an administrator, the organisations whose drafts the user may see)."""
+    from openingup.organisations import permissions
+
+    if permissions.is_admin(user):
+        return True, []
+    return False, list(permissions.visible_organisation_ids(user) or [])
+
+
+def _filter_values(query: SearchQuery) -> list[tuple[str, str]]:
+    """The query's (facet, value) filters, all of which must hold; InvalidInput for an unknown facet."""
+    out: list[tuple[str, str]] = []
+    for name, values in (query.filters or {}).items():
+        if name not in FACETS:
+            raise InvalidInput(f"No filter {name!r}; known: {', '.join(FACETS)}.")
+        out += [(name, str(v)[:300]) for v in ([values] if isinstance(values, str) else list(values))[:20]]
+    return out
+
+
+@dataclass(frozen=True)
+class TextMatches:
+    """The documents matching some words: a bitmap, and their ids in (rank, id) order."""
+
+    bits: int
+    ids: array
+    ranks: array
+
+    def _start(self, after: tuple[float, int] | None) -> int:
+        """The first place after the cursor (rank, id): binary search, the places are in that order."""
+        if after is None:
+            return 0
+        low, high = 0, len(self.ids)
+        while low < high:
+            middle = (low + high) // 2
+            if (self.ranks[middle], self.ids[middle]) > after:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def page(
+        self, member: Callable[[int], bool], n: int, after: tuple[float, int] | None, offset: int
+    ) -> list[tuple[int, Any]]:
+        """Up to ``n`` (id, rank) of the members, best first, after the cursor and ``offset`` of them."""
+        out: list[tuple[int, Any]] = []
+        skip = offset
+        for place in range(self._start(after), len(self.ids)):
+            pk = self.ids[place]
+            if not member(pk):
+                continue
+            if skip:
+                skip -= 1
+                continue
+            out.append((pk, self.ranks[place]))
+            if len(out) == n:
+                break
+        return out
+
+
+TEXT_CACHE_SIZE = 64
+_text_cache: OrderedDict[tuple[Any, ...], TextMatches] = OrderedDict()
+_text_lock = threading.Lock()
+
+
 class SqlBackend:
     """Shared by SQLite FTS5 and PostgreSQL: subclasses add the text side."""
 
@@ -135,9 +205,6 @@ class SqlBackend:
 
     def _match(self, terms: list[str], ranked: bool = True) -> tuple[str, list[Any]]:
         """SQL giving ``doc`` (search_document.id) and, when ranked, ``rank`` (lower is better)."""
-        raise NotImplementedError
-
-    def _snippets(self, ids: list[int], terms: list[str]) -> dict[int, str]:
         raise NotImplementedError
 
     def _prefix(self, terms: list[str]) -> tuple[str, list[Any]]:
@@ -209,6 +276,7 @@ class SqlBackend:
             batch_size=1000,
         )
         self._write_text([(by_dataset[doc.id], doc) for doc in documents])
+        snapshot.bump()
 
     def remove(self, ids: Sequence[str]) -> None:
         from openingup.search.models import SearchDocument, SearchFacet
@@ -218,6 +286,7 @@ class SqlBackend:
             self._delete_text(found)
             SearchFacet.objects.filter(document_id__in=found).delete()
             SearchDocument.objects.filter(id__in=found).delete()
+            snapshot.bump()
 
     def clear(self) -> None:
         from openingup.search.models import SearchDocument, SearchFacet
@@ -225,16 +294,16 @@ class SqlBackend:
         self._clear_text()
         SearchFacet.objects.all().delete()
         SearchDocument.objects.all().delete()
+        snapshot.bump()
 
     # --- reading -----------------------------------------------------------------------------------
     def _visible(self, user: Any) -> QuerySet[Any]:
-        from openingup.organisations import permissions
         from openingup.search.models import SearchDocument
 
         docs = SearchDocument.objects.all()
-        if permissions.is_admin(user):
+        admin, orgs = _visibility(user)
+        if admin:
             return docs
-        orgs = permissions.visible_organisation_ids(user)
         if not orgs:
             return docs.filter(status="published")
         return docs.filter(Q(status="published") | Q(publisher_id__in=list(orgs)))
@@ -243,13 +312,10 @@ class SqlBackend:
         from openingup.search.models import SearchFacet
 
         docs = self._visible(query.user)
-        for name, values in (query.filters or {}).items():
-            if name not in FACETS:
-                raise InvalidInput(f"No filter {name!r}; known: {', '.join(FACETS)}.")
-            for value in ([values] if isinstance(values, str) else list(values))[:20]:
-                docs = docs.filter(
-                    id__in=SearchFacet.objects.filter(name=name, value=str(value)[:300]).values("document_id")
-                )
+        for name, value in _filter_values(query):
+            docs = docs.filter(
+                id__in=SearchFacet.objects.filter(name=name, value=value).values("document_id")
+            )
         if query.bbox is not None:
             try:
                 west, south, east, north = (float(v) for v in query.bbox)
@@ -268,6 +334,41 @@ class SqlBackend:
             )
         return docs
 
+    def _matches(self, query: SearchQuery) -> tuple[snapshot.Snapshot, int]:
+        """The snapshot and the bitmap of the visible documents that pass the query's filters."""
+        index = snapshot.current()
+        bits = index.visible(*_visibility(query.user))
+        for name, value in _filter_values(query):
+            bits &= index.having(name, value)
+        if bits and (query.bbox is not None or query.start or query.end):
+            bits &= index.of_ids(self._filtered(query).values_list("id", flat=True))
+        return index, bits
+
+    def _text(self, index: snapshot.Snapshot, terms: list[str], ranked: bool) -> TextMatches:
+        """Every document matching the words, best first when ``ranked``; kept for the snapshot's
+        generation, so the same words with other filters, pages or facets are not matched again."""
+        key = (index.generation, self.name, tuple(terms), ranked)
+        with _text_lock:
+            found = _text_cache.get(key)
+            if found is not None:
+                _text_cache.move_to_end(key)
+                return found
+        sql, params = self._match(terms, ranked=ranked)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = [(float(row[1]) if ranked else 0.0, row[0]) for row in cursor.fetchall()]
+        rows.sort()
+        found = TextMatches(
+            index.of_ids(pk for _, pk in rows),
+            array("q", (pk for _, pk in rows)),
+            array("d", (r for r, _ in rows)),
+        )
+        with _text_lock:
+            _text_cache[key] = found
+            while len(_text_cache) > TEXT_CACHE_SIZE:
+                _text_cache.popitem(last=False)
+        return found
+
     def search(self, query: SearchQuery) -> SearchResult:
         from openingup.search.models import SearchDocument
 
@@ -276,87 +377,45 @@ class SqlBackend:
         try:
             limit = max(1, min(int(query.limit), MAX_LIMIT))
             facet_limit = max(1, min(int(query.facet_limit), 1000))
+            offset = max(0, int(query.offset))
         except (TypeError, ValueError):
-            raise InvalidInput("limit and facet_limit are whole numbers.") from None
+            raise InvalidInput("limit, offset and facet_limit are whole numbers.") from None
         terms = query.terms()
         sort = query.sort if terms or query.sort != "relevance" else "modified"
-        fsql, fparams = self._filtered(query).values("id").query.sql_with_params()
-        where = f"d.id IN ({fsql})"
-        key, direction = {
-            "relevance": ("m.rank", "ASC"),
-            "modified": ("d.modified", "DESC"),
-            "title": ("d.title_sort", "ASC"),
-        }[sort]
-        # counting and facets need no rank; only the page is ranked
-        source, params = "search_document d", list(fparams)
-        page_source, page_params = source, list(fparams)
-        if terms:
-            msql, mparams = self._match(terms, ranked=False)
-            source, params = f"{source} JOIN ({msql}) m ON m.doc = d.id", [*mparams, *fparams]
-            if sort == "relevance":
-                rsql, rparams = self._match(terms)
-                page_source = f"search_document d JOIN ({rsql}) m ON m.doc = d.id"
-                page_params = [*rparams, *fparams]
+        after = _decode_cursor(query.cursor, sort) if query.cursor else None
+        index, matches = self._matches(query)
+        text: TextMatches | None = None
+        if matches and terms:
+            text = self._text(index, terms, ranked=sort == "relevance")
+            matches &= text.bits
+        total = matches.bit_count()
+        facets = index.counts(matches, facet_limit) if query.facets and matches else {}
+        page: list[tuple[int, Any]] = []
+        if offset < total:
+            if sort == "relevance" and text is not None:
+                page = text.page(index.contains(matches), limit + 1, after, offset)
             else:
-                page_source, page_params = source, list(params)
-        total = self._one(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)
-        facets = self._facets(source, where, params, facet_limit) if query.facets else {}
-        page_where = where
-        if query.cursor:
-            after, last = _decode_cursor(query.cursor, sort)
-            op = ">" if direction == "ASC" else "<"
-            page_where += f" AND ({key} {op} %s OR ({key} = %s AND d.id > %s))"
-            page_params += [after, after, last]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.id, {key} FROM {page_source} WHERE {page_where} "
-                f"ORDER BY {key} {direction}, d.id ASC LIMIT {limit + 1}",
-                page_params,
-            )
-            page = cursor.fetchall()
+                page = index.page(matches, sort, limit + 1, after, offset)
         more = len(page) > limit
         page = page[:limit]
         ids = [row[0] for row in page]
-        found = {d.id: d for d in SearchDocument.objects.filter(id__in=ids)}
-        snippets = self._snippets(ids, terms) if terms and ids else {}
+        documents = {d.id: d for d in SearchDocument.objects.filter(id__in=ids)}
         hits = [
             Hit(
-                dataset_id=str(found[pk].dataset_id),
-                slug=found[pk].slug,
-                title=found[pk].title,
-                snippet=highlight(snippets.get(pk, "")) if pk in snippets else "",
+                dataset_id=str(documents[pk].dataset_id),
+                slug=documents[pk].slug,
+                title=documents[pk].title,
+                snippet=highlight(snippet(documents[pk].all_text, terms, START, STOP)) if terms else "",
                 score=float(value) if sort == "relevance" else None,
             )
             for pk, value in page
-            if pk in found
+            if pk in documents
         ]
         cursor_out = ""
         if more and page:
             pk, value = page[-1]
-            cursor_out = _encode_cursor([sort, float(value) if sort == "relevance" else value, pk])
+            cursor_out = _encode_cursor([sort, value, pk])
         return SearchResult(hits=hits, total=total, facets=facets, next_cursor=cursor_out)
-
-    def _one(self, sql: str, params: list[Any]) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return int(cursor.fetchone()[0])
-
-    def _facets(
-        self, source: str, where: str, params: list[Any], limit: int
-    ) -> dict[str, list[tuple[str, int]]]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT f.name, f.value, COUNT(*) AS n FROM search_facet f "
-                f"WHERE f.document_id IN (SELECT d.id FROM {source} WHERE {where}) "
-                "GROUP BY f.name, f.value ORDER BY n DESC, f.value ASC",
-                params,
-            )
-            out: dict[str, list[tuple[str, int]]] = {}
-            for name, value, count in cursor.fetchall():
-                values = out.setdefault(name, [])
-                if len(values) < max(1, limit):
-                    values.append((value, int(count)))
-        return out
 
     def suggest(self, prefix: str, limit: int = 10, user: Any = None) -> list[str]:
         from openingup.search.models import SearchDocument

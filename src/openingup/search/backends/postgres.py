@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection
 
-from openingup.search.backends.base import START, STOP, SqlBackend, register
+from openingup.search.backends.base import SqlBackend, register
 from openingup.search.documents import Document
 from openingup.search.languages import LANGUAGES, canonical
 
@@ -79,26 +79,6 @@ class PostgresBackend(SqlBackend):
             f"WHERE {' AND '.join(clauses)}"
         )
         return sql, [text] * len(ranks) + params
-
-    def _snippets(self, ids: list[int], terms: list[str]) -> dict[int, str]:
-        options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10, MaxFragments=2"
-        heads: list[str] = []
-        params: list[Any] = []
-        for lang, c in [("", "simple"), *LANGUAGES.items()]:
-            words = sorted({*terms, *(canonical(lang, t) for t in terms if lang)})
-            either = " || ".join(f"plainto_tsquery('{c}', %s)" for _ in words)  # any word is highlighted
-            source = "all_text" if not lang else f"coalesce(texts ->> '{lang}', '')"
-            heads.append(f"ts_headline('{c}', {source}, {either}, %s)")
-            params += [*words, options]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, {', '.join(heads)} FROM search_document WHERE id = ANY(%s)", [*params, ids]
-            )
-            out: dict[int, str] = {}
-            for pk, *candidates in cursor.fetchall():
-                marked = [c for c in candidates[1:] if c and START in c]
-                out[pk] = (marked or [candidates[0] or ""])[0]
-            return out
 
     def _prefix(self, terms: list[str]) -> tuple[str, list[Any]]:
         # terms are letters and digits only (languages.WORD); quoted as lexemes with a prefix mark

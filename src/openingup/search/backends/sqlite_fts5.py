@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection
 
-from openingup.search.backends.base import START, STOP, SqlBackend, register
+from openingup.search.backends.base import SqlBackend, register
 from openingup.search.documents import Document
 from openingup.search.languages import LANGUAGES, stem_text, stem_words
 
@@ -88,23 +88,6 @@ class SqliteFts5Backend(SqlBackend):
             "WHERE search_fts MATCH %s",
             [self.match_expression(terms)],
         )
-
-    def _snippets(self, ids: list[int], terms: list[str]) -> dict[int, str]:
-        # Highlight in the unstemmed text: the words themselves and every word starting with a stem.
-        pieces: set[str] = set()
-        for term in terms:
-            pieces.add(fts_string(term))
-            for stem in _stems(term).values():
-                pieces.add(fts_string(stem) + ("*" if len(stem) >= 3 else ""))
-        expression = "text_all : (" + " OR ".join(sorted(pieces)) + ")"
-        marks = ", ".join("%s" for _ in ids)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, snippet(search_fts, 1, %s, %s, '…', 24) FROM search_fts "
-                f"WHERE search_fts MATCH %s AND rowid IN ({marks})",
-                [START, STOP, expression, *ids],
-            )
-            return {int(pk): text for pk, text in cursor.fetchall()}
 
     def _prefix(self, terms: list[str]) -> tuple[str, list[Any]]:
         expression = " AND ".join(fts_string(t) + "*" for t in terms)
