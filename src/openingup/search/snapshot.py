@@ -82,7 +82,7 @@ class Snapshot:
         self.position: dict[int, int] = {}
         self.size = 0
         self.everything = 0
-        self.published = 0
+        self.by_status: dict[str, int] = {}
         self.by_publisher: dict[str, int] = {}
         self.facets: dict[str, list[Value]] = {}  # name -> values, largest total first
         self._lookup: dict[tuple[str, str], Value] = {}
@@ -98,14 +98,13 @@ class Snapshot:
                 "SELECT id, status, publisher_id, modified, title_sort FROM search_document ORDER BY id"
             )
             documents = cursor.fetchall()
-            published: list[int] = []
+            statuses: dict[str, list[int]] = {}
             publishers: dict[str, list[int]] = {}
             self.pks = [row[0] for row in documents]
             self.keys = {"modified": [row[3] for row in documents], "title": [row[4] for row in documents]}
             for p, (pk, status, publisher, _, _) in enumerate(documents):
                 self.position[pk] = p
-                if status == "published":
-                    published.append(p)
+                statuses.setdefault(status, []).append(p)
                 if publisher is not None:
                     publishers.setdefault(str(publisher).replace("-", ""), []).append(p)
             self.size = len(documents)
@@ -123,7 +122,7 @@ class Snapshot:
                 found.append(at)
                 forward[at].append(key)
         self.everything = (1 << self.size) - 1
-        self.published = bitmap(published, self.size)
+        self.by_status = {k: bitmap(v, self.size) for k, v in statuses.items()}
         self.by_publisher = {k: bitmap(v, self.size) for k, v in publishers.items()}
         dense = max(1, self.size // 32)  # a bitmap costs size/8 bytes, positions 4 bytes each
         for (name, text), where in members.items():
@@ -215,9 +214,15 @@ class Snapshot:
     def visible(self, admin: bool, publishers: Iterable[Any]) -> int:
         if admin:
             return self.everything
-        bits = self.published
+        bits = self.by_status.get("published", 0)
         for publisher in publishers:
             bits |= self.by_publisher.get(str(publisher).replace("-", ""), 0)
+        return bits
+
+    def with_status(self, statuses: Iterable[str]) -> int:
+        bits = 0
+        for status in statuses:
+            bits |= self.by_status.get(status, 0)
         return bits
 
     def having(self, name: str, text: str) -> int:

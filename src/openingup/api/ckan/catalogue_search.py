@@ -1,9 +1,9 @@
 """CKAN's ``package_search``: ``q``, ``fq`` (the common Solr field syntax), ``rows``, ``start``, ``sort``,
 ``facet.field``, ``facet.limit`` and ``include_private``.
 
-The search itself is :func:`_search` — for now a case-insensitive match of every word of ``q`` in titles,
-descriptions and keywords through :func:`openingup.catalogue.queries.filtered_datasets`; the search index
-replaces that one function. ``fq`` understands ``field:value`` and ``field:"quoted value"`` clauses joined
+The search itself is :func:`_search`, through the search index: every word of ``q`` must match (stemmed
+per language), the clauses become the index's facet filters, and the count and facets come from the
+index; pages in best-match or title order too, other orders page over the catalogue. ``fq`` understands ``field:value`` and ``field:"quoted value"`` clauses joined
 by spaces, ``+`` or ``AND`` over ``organization``, ``owner_org``, ``name``, ``id``, ``tags``, ``groups``,
 ``res_format`` and ``license_id`` (and ``*:*``); anything else is a Validation Error naming ``fq``, never
 passed to a search engine. ``rows`` is at most 1000 for anonymous callers and members without the editor
@@ -45,7 +45,7 @@ from openingup.api.ckan.ckan_shapes import (
     pick,
     tags_of,
 )
-from openingup.catalogue.models import Dataset, Distribution, Status
+from openingup.catalogue.models import Dataset, Status
 from openingup.catalogue.queries import DatasetFilter, filtered_datasets
 from openingup.organisations import permissions
 from openingup.organisations.models import Membership, Organisation
@@ -153,10 +153,19 @@ def parse_sort(sort: str) -> list[Any]:
 class Found:
     count: int
     datasets: list[Dataset]
-    matching: QuerySet[Dataset]
+    facets: dict[str, list[tuple[str, int]]]
 
 
 MAX_TEXT_MATCHES = 100_000
+# CKAN's facet fields and filters as the search index names them
+INDEX_FIELDS = {
+    "organization": "organisation",
+    "tags": "keyword",
+    "groups": "theme",
+    "res_format": "format",
+    "license_id": "licence",
+}
+VOCABULARIES = {"groups": "data-theme", "res_format": "file-type", "license_id": "licence"}
 
 
 def _text_matches(user: Any, q: str) -> list[str] | None:
@@ -179,61 +188,141 @@ def _text_matches(user: Any, q: str) -> list[str] | None:
     return ids
 
 
+def _index_filters(clauses: list[tuple[str, str]]) -> tuple[dict[str, list[str]], list[str] | None]:
+    """CKAN's field clauses as the search index's facet filters, and the datasets ``name:``/``id:``
+    clauses leave (an empty list when a clause can match nothing)."""
+    filters: dict[str, list[str]] = {}
+    only: set[str] | None = None
+
+    def keep(ids: list[str]) -> None:
+        nonlocal only
+        only = set(ids) if only is None else only & set(ids)
+
+    for field, value in clauses:
+        if field in ("owner_org", "id"):
+            try:
+                pk = uuid.UUID(value)
+            except ValueError:
+                keep([])
+                continue
+            if field == "id":
+                keep([str(pk)])
+                continue
+            slug = Organisation.objects.filter(pk=pk).values_list("slug", flat=True).first()
+            field, value = "organization", slug or ""
+            if slug is None:
+                keep([])
+                continue
+        if field == "name":
+            keep([str(pk) for pk in Dataset.objects.filter(slug=value).values_list("pk", flat=True)])
+            continue
+        if field in VOCABULARIES:
+            uri = _vocabulary_uri(VOCABULARIES[field], value if field == "license_id" else value.upper())
+            if uri is None:
+                keep([])
+                continue
+            value = uri
+        filters.setdefault(INDEX_FIELDS[field], []).append(value)
+    return filters, (sorted(only) if only is not None else None)
+
+
+def _index_sort(sort: str, q: str) -> str | None:
+    """The search index's order for a CKAN sort it can give (best match first, or by title)."""
+    from openingup.search.languages import words
+
+    first = " ".join(sort.split(",")[0].split()).lower()
+    if first == "score desc" and words(q):
+        return "relevance"
+    if first == "title_string asc":
+        return "title"
+    return None
+
+
 def _search(
     user: Any,
     q: str,
     clauses: list[tuple[str, str]],
     *,
     include_private: bool,
-    order: list[Any],
+    sort: str,
     start: int,
     rows: int,
-    by_relevance: bool = False,
+    facet_limit: int,
 ) -> Found:
-    """The one place that searches: words through the search index, CKAN's field clauses and paging
-    over the catalogue. ``by_relevance`` orders a text search best match first (CKAN's ``score desc``)."""
+    """The one place that searches: the count, facets and (for the orders it has) the page come from the
+    search index; other orders page over the catalogue through the same clauses."""
+    from openingup.search.backends.base import MAX_LIMIT as CHUNK
+    from openingup.search.backends.base import SearchQuery
+    from openingup.search.queries import search
+
+    filters, only = _index_filters(clauses)
+    statuses = (Status.PUBLISHED.value, Status.DRAFT.value) if include_private else (Status.PUBLISHED.value,)
+    order = _index_sort(sort, q)
+    query = SearchQuery(
+        q=q[:1000],
+        filters=filters,
+        datasets=only,
+        statuses=statuses,
+        user=user,
+        sort=order or "relevance",
+        limit=max(1, min(rows, CHUNK)),
+        offset=start,
+        facets=facet_limit > 0,
+        facet_limit=facet_limit,
+    )
+    found = search(query)
+    if rows == 0 or start >= found.total:
+        return Found(found.total, [], found.facets)
+    if order is None:
+        page = _catalogue_page(user, q, clauses, statuses, sort, start, rows)
+        return Found(found.total, page, found.facets)
+    ids = [hit.dataset_id for hit in found.hits]
+    while len(ids) < rows and len(ids) + start < found.total:  # authorised bulk clients: more chunks
+        query.offset, query.facets = start + len(ids), False
+        more = search(query).hits
+        if not more:
+            break
+        ids += [hit.dataset_id for hit in more]
+    ids = ids[:rows]
+    rows_of = Dataset.objects.select_related("publisher").prefetch_related("distributions")
+    by_id = {str(d.pk): d for d in rows_of.filter(pk__in=ids)}
+    return Found(found.total, [by_id[pk] for pk in ids if pk in by_id], found.facets)
+
+
+def _catalogue_page(
+    user: Any,
+    q: str,
+    clauses: list[tuple[str, str]],
+    statuses: tuple[str, ...],
+    sort: str,
+    start: int,
+    rows: int,
+) -> list[Dataset]:
+    """A page in an order the index does not keep (name, creation or modification time)."""
     ranked = _text_matches(user, q)
-    matching = filtered_datasets(user, DatasetFilter())
+    matching = filtered_datasets(user, DatasetFilter()).filter(status__in=statuses)
     if ranked is not None:
         matching = matching.filter(pk__in=ranked)
-    statuses = [Status.PUBLISHED, Status.DRAFT] if include_private else [Status.PUBLISHED]
-    matching = matching.filter(status__in=statuses)
     for field, value in clauses:
         matching = _apply(matching, field, value)
-    matching = matching.distinct()
-    count = matching.count()
-    rows_of = matching.select_related("publisher").prefetch_related("distributions")
-    if ranked is not None and by_relevance:
-        allowed = {str(pk) for pk in matching.values_list("pk", flat=True)}
-        wanted = [pk for pk in ranked if pk in allowed][start : start + rows]
-        found = {str(d.pk): d for d in rows_of.filter(pk__in=wanted)}
-        return Found(count, [found[pk] for pk in wanted if pk in found], matching)
-    page = list(rows_of.order_by(*order)[start : start + rows])
-    return Found(count, page, matching)
+    rows_of = matching.distinct().select_related("publisher").prefetch_related("distributions")
+    return list(rows_of.order_by(*parse_sort(sort))[start : start + rows])
 
 
-def _facets(matching: QuerySet[Dataset], fields: list[str]) -> dict[str, Counter[str]]:
-    counts: dict[str, Counter[str]] = {f: Counter() for f in fields}
-    ids = []
-    for dataset in matching.select_related("publisher").only("pk", "publisher", "themes", "keywords"):
-        ids.append(dataset.pk)
-        if "organization" in counts and dataset.publisher is not None:
-            counts["organization"][dataset.publisher.slug] += 1
-        if "groups" in counts:
-            counts["groups"].update(
-                {code(t).lower() for t in dataset.themes or [] if t.startswith(THEME_PREFIX)}
-            )
-        if "tags" in counts:
-            counts["tags"].update(tags_of(dataset))
-    if "res_format" in counts or "license_id" in counts:
-        seen: set[tuple[Any, str, str]] = set()
-        for pk, fmt, licence in Distribution.objects.filter(dataset_id__in=ids).values_list(
-            "dataset_id", "format", "licence"
-        ):
-            for field, value in (("res_format", fmt), ("license_id", licence)):
-                if field in counts and value and (pk, field, value) not in seen:
-                    seen.add((pk, field, value))
-                    counts[field][code(value)] += 1
+def _facets(found: dict[str, list[tuple[str, int]]], fields: list[str]) -> dict[str, Counter[str]]:
+    """The index's facet counts under CKAN's field names and value codes."""
+    counts: dict[str, Counter[str]] = {}
+    for field in fields:
+        counter: Counter[str] = Counter()
+        for value, n in found.get(INDEX_FIELDS[field], []):
+            if field == "groups":
+                if not value.startswith(THEME_PREFIX):
+                    continue
+                value = code(value).lower()
+            elif field in VOCABULARIES:
+                value = code(value)
+            counter[value] += n
+        counts[field] = counter
     return counts
 
 
@@ -334,21 +423,21 @@ def package_search(request: HttpRequest, params: Params) -> dict[str, Any]:
         except ValidationError:
             pass
     sort = values["sort"].strip() or DEFAULT_SORT
-    order = parse_sort(sort)
+    parse_sort(sort)  # a Validation Error for a sort CKAN would refuse
     include_private = values["include_private"] or values["include_drafts"]
+    fields = values["facet.field"] if values["facet"] else []
+    limit = values["facet.limit"]
     found = _search(
         user,
         q,
         clauses,
         include_private=include_private,
-        order=order,
+        sort=sort,
         start=min(values["start"], LARGEST),
         rows=min(values["rows"], LARGEST),
-        by_relevance=sort.split(",")[0].split()[:1] == ["score"],
+        facet_limit=(1000 if limit is None or limit < 0 else min(limit, 1000)) if fields else 0,
     )
-    fields = values["facet.field"] if values["facet"] else []
-    limit = values["facet.limit"]
-    counts = _facets(found.matching, fields) if fields else {}
+    counts = _facets(found.facets, fields) if fields else {}
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
     for field, counter in counts.items():

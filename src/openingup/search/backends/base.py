@@ -49,6 +49,8 @@ class SearchQuery:
     facets: bool = True
     facet_limit: int = 20
     user: Any = None
+    statuses: tuple[str, ...] = ()  # only datasets in these states (still only those the user may see)
+    datasets: list[str] | None = None  # only these datasets (ids)
 
     def terms(self) -> list[str]:
         if len(self.q or "") > MAX_QUERY_CHARS:
@@ -338,6 +340,13 @@ class SqlBackend:
         """The snapshot and the bitmap of the visible documents that pass the query's filters."""
         index = snapshot.current()
         bits = index.visible(*_visibility(query.user))
+        if query.statuses:
+            bits &= index.with_status(query.statuses)
+        if query.datasets is not None:
+            from openingup.search.models import SearchDocument
+
+            chosen = SearchDocument.objects.filter(dataset_id__in=list(query.datasets)[:MAX_LIMIT])
+            bits &= index.of_ids(chosen.values_list("id", flat=True))
         for name, value in _filter_values(query):
             bits &= index.having(name, value)
         if bits and (query.bbox is not None or query.start or query.end):
