@@ -62,15 +62,18 @@ def _plain(docs: list[Document], chosen: set[str], limit: int) -> dict[str, list
     return {name: sorted(c.items(), key=lambda t: (-t[1], t[0]))[:limit] for name, c in counts.items() if c}
 
 
-@pytest.mark.parametrize("small", [0, 10_000], ids=["values-side", "documents-side"])
+@pytest.mark.parametrize("side", ["values", "documents"])
 @pytest.mark.parametrize("limit", [1, 3, 7, 100])
 def test_facet_counts_equal_a_plain_count(
-    indexed: list[Document], monkeypatch: Any, small: int, limit: int
+    indexed: list[Document], monkeypatch: Any, side: str, limit: int
 ) -> None:
     from openingup.search.models import SearchDocument
 
-    monkeypatch.setattr(snapshot, "SMALL_MATCH", small)
+    # the costs decide the side: make one of them free
+    monkeypatch.setattr(snapshot, "BITMAP_PER", 10**9 if side == "values" else 1e-9)
+    monkeypatch.setattr(snapshot, "MEMBER_COST", 0 if side == "values" else 10**9)
     index = snapshot.current()
+    assert (index.values_cost < 1) == (side == "values")
     pks = dict(SearchDocument.objects.values_list("dataset_id", "id"))
     rnd = random.Random(limit)
     for share in (0.02, 0.3, 1.0):
@@ -85,7 +88,7 @@ def test_facet_counts_equal_a_plain_count(
 def test_pages_follow_the_sort_with_cursors_and_offsets(
     indexed: list[Document], monkeypatch: Any, sort: str, small: int
 ) -> None:
-    monkeypatch.setattr(snapshot, "SMALL_MATCH", small)
+    monkeypatch.setattr(snapshot, "SMALL_PAGE", small)
     result = search(SearchQuery(filters={"organisation": ["zuid"]}, sort=sort, limit=1000, facets=False))
     wanted = [d for d in indexed if d.status == "published" and d.facets["organisation"] == ["zuid"]]
     number = {d.id: int(d.slug[1:]) for d in wanted}

@@ -28,7 +28,11 @@ from typing import Any
 
 from django.db import connection
 
-SMALL_MATCH = 4000  # up to this many matches, count from the documents' side
+# relative costs, measured: one value of one matching document counted (documents' side) = 1; one bitmap
+# intersection per 6,000 documents in the index; one position of a rare value looked up = 1/3
+BITMAP_PER = 6000
+SMALL_PAGE = 4000  # up to this many matches, a page sorts their places instead of walking the order
+MEMBER_COST = 1 / 3
 _NONZERO = re.compile(rb"[^\x00]")
 
 
@@ -87,6 +91,8 @@ class Snapshot:
         self.facets: dict[str, list[Value]] = {}  # name -> values, largest total first
         self._lookup: dict[tuple[str, str], Value] = {}
         self.forward: list[tuple[tuple[str, str], ...]] = []  # position -> its (name, value) pairs
+        self.per_document = 0.0  # facet values per document, on average
+        self.values_cost = 0.0  # the cost of counting from the values' side, at most
         self.pks: list[int] = []  # position -> document id
         self.keys: dict[str, list[str]] = {}  # sort -> position -> its sort key
         self.orders: dict[str, array] = {}  # sort -> positions in that order
@@ -136,6 +142,13 @@ class Snapshot:
         for values in self.facets.values():
             values.sort(key=lambda v: (-v.total, v.text))
         self.forward = [tuple(keys) for keys in forward]
+        entries = sum(len(keys) for keys in forward)
+        self.per_document = entries / max(1, self.size)
+        self.values_cost = sum(
+            v.total * MEMBER_COST if v.members is not None else self.size / BITMAP_PER
+            for values in self.facets.values()
+            for v in values
+        )
         pks, modified, title = self.pks, self.keys["modified"], self.keys["title"]
         everyone = range(self.size)
         # modified: newest first, then id ascending; title: A to Z, then id ascending (as the SQL did)
@@ -179,7 +192,7 @@ class Snapshot:
         order, places, keys = self.orders[sort], self.places[sort], self.keys[sort]
         start = self._start(sort, cursor)
         wanted = offset + n
-        if match.bit_count() <= SMALL_MATCH:
+        if match.bit_count() <= SMALL_PAGE:
             chosen = sorted(q for q in (places[p] for p in positions_of(match)) if q >= start)
             found = [order[q] for q in chosen[offset:wanted]]
         else:
@@ -233,7 +246,7 @@ class Snapshot:
     def counts(self, match: int, limit: int) -> dict[str, list[tuple[str, int]]]:
         """Per facet, the ``limit`` values with most matches (count descending, then value)."""
         limit = max(1, limit)
-        if match.bit_count() <= SMALL_MATCH:
+        if match.bit_count() * self.per_document <= self.values_cost:
             return self._from_documents(match, limit)
         raw = match.to_bytes(self.size // 8 + 1, "little")
         out: dict[str, list[tuple[str, int]]] = {}

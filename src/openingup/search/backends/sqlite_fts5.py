@@ -71,8 +71,11 @@ class SqliteFts5Backend(SqlBackend):
     def match_expression(self, terms: list[str]) -> str:
         clauses = []
         for term in terms:
+            columns: dict[str, list[str]] = {}  # one phrase per distinct stem, over the columns sharing it
+            for lang, stem in _stems(term).items():
+                columns.setdefault(stem, []).append(f"text_{lang}")
             alternatives = [f"text_all : {fts_string(term)}"]
-            alternatives += [f"text_{lang} : {fts_string(stem)}" for lang, stem in _stems(term).items()]
+            alternatives += [f"{{{' '.join(c)}}} : {fts_string(stem)}" for stem, c in columns.items()]
             clauses.append("(" + " OR ".join(alternatives) + ")")
         return " AND ".join(clauses)
 
