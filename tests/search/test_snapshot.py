@@ -138,3 +138,22 @@ def test_snippets_mark_words_and_stems_and_choose_the_busiest_window() -> None:
     assert f"{START}café{STOP}" in snippet("naar het café", ["cafe"], START, STOP)
     assert snippet("niets hier", ["fietsen"], START, STOP) == ""
     assert snippet("", ["fietsen"], START, STOP) == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_index_answers_from_the_last_snapshot_while_the_next_is_built(monkeypatch: Any) -> None:
+    import time
+
+    monkeypatch.setattr(snapshot, "SYNC_LIMIT", 0)  # every index counts as large
+    monkeypatch.setattr(snapshot, "_snapshots", {})
+    docs = _documents(30)
+    backend().index(docs[:20])
+    first = search(SearchQuery(limit=100)).total  # no snapshot yet: built before answering
+    backend().index(docs[20:])
+    seen = [search(SearchQuery(limit=100)).total]  # the old snapshot, a new one on its way
+    deadline = time.monotonic() + 10
+    while seen[-1] != first + sum(d.status == "published" for d in docs[20:]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        seen.append(search(SearchQuery(limit=100)).total)
+    assert seen[0] == first
+    assert seen[-1] == first + sum(d.status == "published" for d in docs[20:])

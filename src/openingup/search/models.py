@@ -48,7 +48,7 @@ class SearchFacet(models.Model):
 
     class Meta:
         db_table = "search_facet"
-        indexes = [models.Index(fields=["name", "value"])]
+        indexes = [models.Index(fields=["name", "value", "document"], name="search_facet_value_documents")]
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
