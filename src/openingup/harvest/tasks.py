@@ -1,0 +1,27 @@
+"""Background work of harvesting, run through :mod:`openingup.core.tasks`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openingup.core.tasks import Progress, task
+
+
+@task("harvest.run")
+def run(progress: Progress, *, harvest_job_id: str) -> dict[str, Any]:
+    """Run one queued harvest job; raises (so the background job fails too) when the harvest failed."""
+    from openingup.harvest.pipeline import run_job
+
+    job = run_job(harvest_job_id, progress=progress)
+    if job.status == job.Status.FAILED:
+        raise RuntimeError(job.error)
+    return {"harvest_job": str(job.pk), "created": job.created, "updated": job.updated, "failed": job.failed}
+
+
+@task("harvest.start_due")
+def start_due(progress: Progress) -> dict[str, Any]:
+    """Queue a job for every active source whose next scheduled run has come."""
+    from openingup.harvest.services import start_due_harvests
+
+    started = start_due_harvests()
+    return {"started": [str(j.source_id) for j in started]}
