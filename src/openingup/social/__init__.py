@@ -1,0 +1,1 @@
+"""Social media: channels and connectors, messages and conversations, offline enrichment."""

@@ -1,0 +1,17 @@
+"""Names of the events the social context publishes (after commit, see :mod:`openingup.core.events`).
+
+Payloads carry ids only: ``channel_id`` and, for message events, ``message_id``; conversation events
+(the webcare inbox) carry ``conversation_id``, and ``message_id`` or ``request_id`` where they apply.
+"""
+
+CHANNEL_ADDED = "social.channel_added"
+CHANNEL_UPDATED = "social.channel_updated"
+CHANNEL_POLLED = "social.channel_polled"
+MESSAGE_RECEIVED = "social.message_received"
+MESSAGE_EDITED = "social.message_edited"
+MESSAGE_DELETED = "social.message_deleted"
+MESSAGE_SENT = "social.message_sent"
+CONVERSATION_ASSIGNED = "social.conversation_assigned"
+CONVERSATION_ANSWERED = "social.conversation_answered"
+CONVERSATION_CONVERTED = "social.conversation_converted"
+CONVERSATION_CLOSED = "social.conversation_closed"
