@@ -17,9 +17,11 @@ from openingup.catalogue.records import (
     catalogue_record,
     data_service_record,
     dataset_record,
+    dataset_uri,
     series_record,
 )
 from openingup.exchange.dcat.namespaces import expand
+from openingup.exchange.dcat.profiles import Profile
 from openingup.exchange.dcat.triples import IRI, BlankNodes, Literal, Resource, resources
 from openingup.exchange.dcat.writers import stream
 
@@ -38,18 +40,29 @@ def _serving_services(record: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def dataset_resources(dataset: Dataset) -> list[Resource]:
+def dataset_resources(dataset: Dataset, profile: Profile | None = None) -> list[Resource]:
     """The dataset, its distributions, and the data services through which it is served."""
     blank = BlankNodes()
     record = dataset_record(dataset)
-    out = resources("dataset", record, blank)
+    out = resources("dataset", record, blank, profile)
     for service in _serving_services(record):
-        out.extend(resources("data_service", service, blank))
+        out.extend(resources("data_service", service, blank, profile))
     return out
 
 
-def dataset_document(dataset: Dataset, fmt: str) -> str:
-    return "".join(stream(fmt, dataset_resources(dataset)))
+def dataset_document(dataset: Dataset, fmt: str, profile: Profile | None = None) -> str:
+    """The dataset as DCAT-AP 3.0.1, or as the national ``profile`` asks."""
+    return "".join(stream(fmt, dataset_resources(dataset, profile), profile))
+
+
+def series_members() -> dict[str, list[str]]:
+    """Series URI → URIs of its public datasets, oldest first (by issued date, then creation)."""
+    members: dict[str, list[str]] = {}
+    rows = queries.public_datasets().only("uri", "slug", "in_series", "issued", "created_at")
+    for dataset in rows.order_by("issued", "created_at", "pk").iterator(chunk_size=500):
+        for series in dataset.in_series or ():
+            members.setdefault(series, []).append(dataset_uri(dataset))
+    return members
 
 
 def dataset_graph(dataset: Dataset) -> rdflib.Graph:
@@ -67,6 +80,7 @@ class Page:
     size: int
     total: int
     modified_since: str = ""
+    profile: str = ""
 
     @property
     def last(self) -> int:
@@ -77,6 +91,8 @@ def _page_url(fmt: str, page: Page, number: int) -> str:
     params: dict[str, str | int] = {"page": number}
     if page.modified_since:
         params["modified_since"] = page.modified_since
+    if page.profile:
+        params["profile"] = page.profile
     return f"{settings.BASE_URL}/catalog.{fmt}?{urlencode(params)}"
 
 
@@ -95,9 +111,15 @@ def _hydra(fmt: str, page: Page) -> Resource:
 
 
 def catalogue_page(
-    fmt: str, *, page: int | None = 1, modified_since: str = "", datasets: QuerySet[Dataset] | None = None
+    fmt: str,
+    *,
+    page: int | None = 1,
+    modified_since: str = "",
+    datasets: QuerySet[Dataset] | None = None,
+    profile: Profile | None = None,
 ) -> Iterator[str]:
-    """Stream one Hydra page of the public catalogue (``page=None``: everything, unpaged).
+    """Stream one Hydra page of the public catalogue (``page=None``: everything, unpaged), as
+    DCAT-AP 3.0.1 or as the national ``profile`` asks.
 
     Raises PageOutOfRange, before anything is streamed, for a page past the last one (an empty
     catalogue has one, empty, page).
@@ -108,18 +130,20 @@ def catalogue_page(
     rows = rows.order_by("created_at", "pk")
     total = rows.count()
     size = settings.CATALOGUE_PAGE_SIZE if page is not None else max(total, 1)
-    current = Page(page or 1, size, total, modified_since)
+    current = Page(page or 1, size, total, modified_since, profile.code if profile else "")
     if current.number > current.last:
         raise PageOutOfRange(f"page {current.number} does not exist; the last page is {current.last}.")
     start = (current.number - 1) * size
     selected = rows[start : start + size] if page is not None else rows
-    return _stream(fmt, current, selected, paged=page is not None)
+    return _stream(fmt, current, selected, paged=page is not None, profile=profile)
 
 
-def _stream(fmt: str, page: Page, rows: QuerySet[Dataset], *, paged: bool) -> Iterator[str]:
+def _stream(
+    fmt: str, page: Page, rows: QuerySet[Dataset], *, paged: bool, profile: Profile | None
+) -> Iterator[str]:
     blank = BlankNodes()
     catalogue = queries.catalogue()
-    head = resources("catalogue", catalogue_record(catalogue), blank)
+    head = resources("catalogue", catalogue_record(catalogue), blank, profile)
     cat_subject, cat_pairs = head[0]
     h = "http://www.w3.org/ns/hydra/core#"
     if paged:
@@ -134,19 +158,22 @@ def _stream(fmt: str, page: Page, rows: QuerySet[Dataset], *, paged: bool) -> It
         for service in queries.public_data_services():
             record = data_service_record(service)
             cat_pairs.append((expand("dcat:service"), IRI(record["uri"])))
-            body.extend(resources("data_service", record, blank))
+            body.extend(resources("data_service", record, blank, profile))
+        members = series_members() if profile is not None else {}
         for series in queries.all_series():
-            body.extend(resources("dataset_series", series_record(series), blank))
+            record = series_record(series)
+            record["members"] = members.get(record["uri"], [])
+            body.extend(resources("dataset_series", record, blank, profile))
 
     def datasets() -> Iterator[Resource]:
         # The catalogue's dcat:dataset link is written beside each dataset, so memory stays constant.
         for dataset in chunk.iterator(chunk_size=500):
             record = dataset_record(dataset, distributions=list(dataset.distributions.all()))
             yield (cat_subject, [(has_dataset, IRI(record["uri"]))])
-            yield from resources("dataset", record, blank)
+            yield from resources("dataset", record, blank, profile)
 
     extra: list[Resource] = [_hydra(fmt, page)] if paged else []
-    return stream(fmt, _chain(head, extra, body, datasets()))
+    return stream(fmt, _chain(head, extra, body, datasets()), profile)
 
 
 def _chain(*parts: list[Resource] | Iterator[Resource]) -> Iterator[Resource]:

@@ -4,7 +4,10 @@ Profiles:
 
 * ``"dcat-ap-3"`` - ``shapes/dcat-ap-3.ttl`` (DCAT-AP 3.0.1);
 * ``"hvd"`` - the same plus ``shapes/hvd.ttl`` (DCAT-AP HVD 3.0.0), which only
-  applies to resources taking part in a high-value-dataset publication.
+  applies to resources taking part in a high-value-dataset publication;
+* ``"nl"``, ``"no"``, ``"dk"`` - the official national SHACL files named by the profile
+  (:mod:`openingup.exchange.dcat.profiles`), read from a folder given at run time (``shapes_dir``):
+  they are third-party files and are not shipped. DCAT-AP-SE publishes no SHACL.
 
 The shapes graphs are parsed once per process.  Validation runs pyshacl
 without inference and with SHACL Advanced Features (the HVD shapes use SPARQL
@@ -26,9 +29,10 @@ from rdflib.term import Node
 
 from openingup.exchange.dcat.namespaces import compact
 
-__all__ = ["PROFILES", "Problem", "ValidationReport", "validate"]
+__all__ = ["NATIONAL", "PROFILES", "Problem", "ValidationReport", "validate"]
 
-PROFILES: tuple[str, ...] = ("dcat-ap-3", "hvd")
+PROFILES: tuple[str, ...] = ("dcat-ap-3", "hvd")  # the platform's own shapes
+NATIONAL: tuple[str, ...] = ("nl", "no", "dk", "se")  # official national shapes, from a folder
 
 _SHAPES_DIR = Path(__file__).resolve().parent / "shapes"
 _PROFILE_FILES: dict[str, tuple[str, ...]] = {
@@ -145,11 +149,19 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def validate(data: Graph, *, profile: str = "dcat-ap-3") -> ValidationReport:
-    """Validate ``data`` against the platform's shapes for ``profile`` (see :data:`PROFILES`)."""
-    if profile not in PROFILES:
-        raise ValueError(f"unknown SHACL profile {profile!r}; known profiles: {', '.join(PROFILES)}")
-    shapes = _shapes_graph(profile)
+def validate(data: Graph, *, profile: str = "dcat-ap-3", shapes_dir: Path | None = None) -> ValidationReport:
+    """Validate ``data`` against the shapes for ``profile`` (see :data:`PROFILES`, :data:`NATIONAL`).
+
+    A national profile needs ``shapes_dir``, the folder holding its official SHACL files; ValueError
+    when it is missing or the profile has no SHACL, FileNotFoundError when a file is not there.
+    """
+    if profile not in PROFILES + NATIONAL:
+        known = ", ".join(PROFILES + NATIONAL)
+        raise ValueError(f"unknown SHACL profile {profile!r}; known profiles: {known}")
+    if profile in NATIONAL:
+        shapes, subjects = _national_shapes(profile, _shapes_folder(profile, shapes_dir))
+    else:
+        shapes, subjects = _shapes_graph(profile), _shape_subjects(profile)
     _conforms, results, _text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -161,7 +173,6 @@ def validate(data: Graph, *, profile: str = "dcat-ap-3") -> ValidationReport:
     )
     if not isinstance(results, Graph):  # pragma: no cover - pyshacl always returns a graph here
         raise TypeError("pyshacl returned no results graph")
-    subjects = _shape_subjects(profile)
     problems = {_problem(data, results, result, subjects) for result in results.objects(None, SH.result)}
     ordered = tuple(
         sorted(problems, key=lambda p: (_SEVERITY_ORDER.get(p.severity, 3), p.focus, p.path or "", p.message))
@@ -182,10 +193,42 @@ def _shapes_graph(profile: str) -> Graph:
     return graph
 
 
+def _shapes_folder(code: str, shapes_dir: Path | None) -> Path:
+    from openingup.exchange.dcat import profiles
+
+    profile = profiles.PROFILES[code]
+    if not profile.shape_files:
+        raise ValueError(
+            f"{profile.title} publishes no SHACL shapes, so there is nothing to validate against."
+        )
+    if shapes_dir is None:
+        raise ValueError(
+            f"validating against {profile.title} needs the folder holding its official SHACL files "
+            f"({', '.join(profile.shape_files)})."
+        )
+    missing = [name for name in profile.shape_files if not (shapes_dir / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{shapes_dir}: no {', '.join(missing)} (the {profile.title} SHACL files)")
+    return shapes_dir.resolve()
+
+
+@functools.cache
+def _national_shapes(code: str, folder: Path) -> tuple[Graph, dict[Node, str]]:
+    from openingup.exchange.dcat import profiles
+
+    graph = Graph()
+    for name in profiles.PROFILES[code].shape_files:
+        graph.parse(folder / name, format="turtle")
+    return graph, _subjects_of(graph)
+
+
 @functools.cache
 def _shape_subjects(profile: str) -> dict[Node, str]:
+    return _subjects_of(_shapes_graph(profile))
+
+
+def _subjects_of(graph: Graph) -> dict[Node, str]:
     """Shape → human name of the class it checks (rdfs:label of the node shape)."""
-    graph = _shapes_graph(profile)
     names: dict[Node, str] = {}
     for node_shape in set(graph.subjects(RDF.type, SH.NodeShape)):
         label = graph.value(node_shape, RDFS.label)

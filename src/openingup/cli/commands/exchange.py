@@ -8,6 +8,8 @@ from pathlib import Path
 
 from openingup.cli.commands.common import fail, migrate
 
+NATIONAL = ("nl", "no", "dk", "se")  # openingup.exchange.dcat.profiles.CODES, without importing Django
+
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
@@ -23,6 +25,11 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--format", choices=("ttl", "rdf", "jsonld"), default="ttl", help="Output format (default ttl)."
     )
     p.add_argument("--out", metavar="FILE", help="Write to FILE instead of standard output.")
+    p.add_argument(
+        "--profile",
+        choices=NATIONAL,
+        help="Write for a national profile (DCAT-AP-NL, -NO, -DK, -SE) instead of plain DCAT-AP 3.0.1.",
+    )
     p.set_defaults(run=run_export)
 
     p = sub.add_parser(
@@ -31,9 +38,15 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("path", metavar="PATH", help="Turtle, RDF/XML or JSON-LD file.")
     p.add_argument(
         "--profile",
-        choices=("dcat-ap-3", "hvd"),
+        choices=("dcat-ap-3", "hvd", *NATIONAL),
         default="dcat-ap-3",
-        help="Shapes to apply (default dcat-ap-3).",
+        help="Shapes to apply (default dcat-ap-3); nl, no and dk use the official national SHACL "
+        "files from --shapes.",
+    )
+    p.add_argument(
+        "--shapes",
+        metavar="DIR",
+        help="Folder holding the official national SHACL files (needed for nl, no and dk).",
     )
     p.add_argument("--format", choices=("ttl", "rdf", "jsonld"), help="Input format; guessed when left out.")
     p.set_defaults(run=run_validate)
@@ -81,9 +94,10 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from openingup.catalogue.rdf import catalogue_page
+    from openingup.exchange.dcat import profiles
 
     migrate()
-    chunks = catalogue_page(args.format, page=None)
+    chunks = catalogue_page(args.format, page=None, profile=profiles.get(args.profile))
     if args.out:
         tmp = Path(args.out + ".part")
         with tmp.open("w", encoding="utf-8") as out:
@@ -102,12 +116,17 @@ def run_validate(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.is_file():
         return fail(f"{args.path}: no such file")
+    if args.shapes and args.profile not in NATIONAL:
+        return fail(f"--shapes is for the national profiles ({', '.join(NATIONAL)}), not {args.profile}")
     data = path.read_bytes()
     try:
         graph = load_graph(data, args.format or guess_format(data, path.name))
     except RdfError as exc:
         return fail(f"{args.path}: {exc}")
-    report = validate(graph, profile=args.profile)
+    try:
+        report = validate(graph, profile=args.profile, shapes_dir=Path(args.shapes) if args.shapes else None)
+    except (ValueError, FileNotFoundError) as exc:
+        return fail(str(exc))
     print(report.in_plain_words())
     return 0 if report.conforms or not report.violations else 1
 

@@ -11,10 +11,13 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openingup.exchange.dcat.fields import CLASSES, NODES, Prop
 from openingup.exchange.dcat.namespaces import RDF_TYPE, XSD, expand
+
+if TYPE_CHECKING:
+    from openingup.exchange.dcat.profiles.base import Profile
 
 
 class IRI(str):
@@ -151,21 +154,28 @@ def node(name: str, item: Mapping[str, Any], blank: Callable[[], Blank], out: li
 
 
 def resources(
-    kind: str, record: Mapping[str, Any], blank: Callable[[], Blank] | None = None
+    kind: str,
+    record: Mapping[str, Any],
+    blank: Callable[[], Blank] | None = None,
+    profile: Profile | None = None,
 ) -> list[Resource]:
     """Every resource describing one record of ``kind`` (dataset, distribution, data_service, …).
 
     A dataset record may carry ``"distributions"``: a list of distribution records, linked with
-    ``dcat:distribution`` and described after the dataset.
+    ``dcat:distribution`` and described after the dataset. A national ``profile`` (see
+    :mod:`.profiles`) adjusts the property table and the record first.
     """
     blank = blank or BlankNodes()
     cls, table = CLASSES[kind]
+    if profile is not None:
+        table = profile.table(kind, table)
+        record = profile.record(kind, dict(record))
     out: list[Resource] = []
     main = describe(table, IRI(record["uri"]), cls, record, blank, out)
     result = [main]
     for distribution in record.get("distributions", []) if kind == "dataset" else []:
         main[1].append((expand("dcat:distribution"), IRI(distribution["uri"])))
-        result.extend(resources("distribution", distribution, blank))
+        result.extend(resources("distribution", distribution, blank, profile))
     return result + _dedupe(out)
 
 

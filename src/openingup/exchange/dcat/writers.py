@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
 from openingup.exchange.dcat.namespaces import PREFIXES, RDF_TYPE, compact
 from openingup.exchange.dcat.triples import IRI, Blank, Literal, Resource, Term
+
+if TYPE_CHECKING:
+    from openingup.exchange.dcat.profiles.base import Profile
 
 _XSD_STRING = PREFIXES["xsd"] + "string"
 _TTL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
@@ -172,14 +175,17 @@ def writer(fmt: str) -> TurtleWriter | RdfXmlWriter | JsonLdWriter:
         raise ValueError(f"unknown RDF format {fmt!r}; choose one of {', '.join(WRITERS)}") from None
 
 
-def stream(fmt: str, resources: Iterable[Resource]) -> Iterator[str]:
-    """Text chunks of one complete document."""
+def stream(fmt: str, resources: Iterable[Resource], profile: Profile | None = None) -> Iterator[str]:
+    """Text chunks of one complete document; a national ``profile`` describes what resources point
+    at as that profile asks (its record rules are applied by :func:`.triples.resources`)."""
     w = writer(fmt)
+    if profile is not None:
+        resources = profile.resources(resources)
     yield w.header()
     for resource in resources:
         yield w.resource(resource)
     yield w.footer()
 
 
-def serialise(fmt: str, resources: Iterable[Resource]) -> str:
-    return "".join(stream(fmt, resources))
+def serialise(fmt: str, resources: Iterable[Resource], profile: Profile | None = None) -> str:
+    return "".join(stream(fmt, resources, profile))

@@ -20,7 +20,14 @@ from openingup.organisations.models import Organisation
 from openingup.web.presentation import pick
 from openingup.web.views.common import offset_param, service_errors
 from openingup.web.views.public import PAGE_SIZE, Pager
-from openingup.web.views.twins import TWINS, negotiate, service_twin_response
+from openingup.web.views.twins import (
+    TWINS,
+    ProfileError,
+    bad_profile,
+    negotiate,
+    profile_param,
+    service_twin_response,
+)
 
 
 @dataclass
@@ -98,7 +105,14 @@ def data_service_resource(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @service_errors
 def data_service_twin(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    return service_twin_response(visible_service(slug, request.user), fmt)
+    try:
+        profile = profile_param(request, fmt)
+    except ProfileError as exc:
+        return bad_profile(exc)
+    response = service_twin_response(visible_service(slug, request.user), fmt, profile)
+    if fmt != "json":
+        patch_vary_headers(response, ["Accept-Profile"])
+    return response
 
 
 @require_safe

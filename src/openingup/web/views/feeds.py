@@ -15,9 +15,10 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from openingup.catalogue import queries, rdf
+from openingup.exchange.dcat import profiles
 from openingup.web.presentation import media_type_code
 from openingup.web.views.common import not_found, service_errors
-from openingup.web.views.twins import TWINS, negotiate
+from openingup.web.views.twins import TWINS, ProfileError, bad_profile, name_profile, negotiate, profile_param
 
 
 def _bad_request(message: str) -> HttpResponse:
@@ -50,7 +51,12 @@ def modified_since_param(raw: str) -> str | None:
 
 @require_safe
 def catalogue_feed(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """``/catalog.ttl|rdf|jsonld?page=N&modified_since=ISO``: one Hydra page of the public catalogue."""
+    """``/catalog.ttl|rdf|jsonld?page=N&modified_since=ISO&profile=nl|no|dk|se``: one Hydra page of the
+    public catalogue, as DCAT-AP 3.0.1 or for a national profile."""
+    try:
+        profile = profile_param(request, fmt)
+    except ProfileError as exc:
+        return bad_profile(exc)
     page = page_param(request.GET.get("page"))
     if page is None:
         return _bad_request(f"page must be a whole number of 1 or more, got {request.GET.get('page')!r}.")
@@ -65,11 +71,12 @@ def catalogue_feed(request: HttpRequest, fmt: str) -> HttpResponseBase:
             )
         modified_since = parsed
     try:
-        chunks = rdf.catalogue_page(fmt, page=page, modified_since=modified_since)
+        chunks = rdf.catalogue_page(fmt, page=page, modified_since=modified_since, profile=profile)
     except rdf.PageOutOfRange as exc:
         return HttpResponse(str(exc), status=404, content_type="text/plain; charset=utf-8")
     response = StreamingHttpResponse(chunks, content_type=TWINS[fmt])
     response["Access-Control-Allow-Origin"] = "*"
+    name_profile(response, profile)
     return response
 
 
@@ -78,7 +85,11 @@ def catalogue_resource(request: HttpRequest) -> HttpResponse:
     """The catalogue's URI: a page about the feeds for people, on to the feed for machines."""
     fmt = negotiate(request)
     if fmt == "html":
-        context = {"catalogue": queries.catalogue(), "page_size": settings.CATALOGUE_PAGE_SIZE}
+        context = {
+            "catalogue": queries.catalogue(),
+            "page_size": settings.CATALOGUE_PAGE_SIZE,
+            "national_profiles": list(profiles.PROFILES.values()),
+        }
         response = render(request, "web/feeds.html", context)
     else:
         response = redirect(f"/catalog.{'jsonld' if fmt == 'json' else fmt}")
