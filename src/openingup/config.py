@@ -103,6 +103,101 @@ SETTINGS: tuple[Setting, ...] = (
         "OPENINGUP_DATASTORE_MAX_ROWS", "32000", "Most rows one datastore API page or SQL answer returns."
     ),
     Setting("OPENINGUP_DATASTORE_SQL_TIMEOUT_MS", "5000", "Time limit of one read-only datastore SQL query."),
+    Setting(
+        "OPENINGUP_HARVEST_TIMEOUT",
+        "3600",
+        "Seconds a harvest job may run before it stops as failed (what it harvested so far is kept).",
+    ),
+    Setting(
+        "OPENINGUP_HARVEST_RETRIES",
+        "3",
+        "Times a harvest retries a page after a timeout, a lost connection or HTTP 429/5xx (with backoff).",
+    ),
+    Setting("OPENINGUP_HARVEST_PAGE_SIZE", "100", "Items a harvest asks a CKAN or CSW source for per page."),
+    Setting(
+        "OPENINGUP_SOCIAL_KEY",
+        "",
+        "Passphrase or Fernet key encrypting social channel credentials; empty: derived from the secret key.",
+    ),
+    Setting(
+        "OPENINGUP_SOCIAL_PLACES",
+        "",
+        "CSV of the municipality's street and district names (name,kind,latitude,longitude) that messages "
+        "are matched against; empty: no place matching.",
+    ),
+    Setting(
+        "OPENINGUP_SOCIAL_MAX_WAIT",
+        "30",
+        "Longest Retry-After, in seconds, a social poll waits in place; longer waits move the next poll.",
+    ),
+    Setting(
+        "OPENINGUP_SOCIAL_BUSINESS_HOURS",
+        "mon-fri 09:00-17:00",
+        "Webcare working hours that response times are counted in ('mon-fri 09:00-17:00; sat 10:00-12:00').",
+    ),
+    Setting(
+        "OPENINGUP_SOCIAL_TIME_ZONE", "Europe/Amsterdam", "Time zone of the webcare working hours (IANA)."
+    ),
+    Setting(
+        "OPENINGUP_SOCIAL_FIRST_RESPONSE_HOURS",
+        "4",
+        "Default target for a first answer to a social conversation, in business hours (per channel).",
+    ),
+    Setting(
+        "OPENINGUP_SOCIAL_RESOLUTION_HOURS",
+        "40",
+        "Default target for closing a social conversation, in business hours (per channel).",
+    ),
+    Setting(
+        "OPENINGUP_SOCIAL_TRACKING_URL",
+        "",
+        "Address of a service request's tracking page, with {id} and {token}; empty: the reporting app's.",
+    ),
+    Setting(
+        "OPENINGUP_LINK_CHECK_DELAY",
+        "2",
+        "Seconds the link checker waits between two requests to the same host.",
+    ),
+    Setting("OPENINGUP_LINK_CHECK_TIMEOUT", "15", "Seconds before the link checker gives up on one URL."),
+    Setting(
+        "OPENINGUP_LINK_CHECK_MAX_AGE_HOURS",
+        "168",
+        "A link checked longer ago than this is checked again by the next scheduled link check.",
+    ),
+    Setting(
+        "OPENINGUP_MAP_TILES",
+        "",
+        "XYZ tile URL template ({z}/{x}/{y}) of the report form's map; empty: a coordinate picker "
+        "without tiles.",
+    ),
+    Setting(
+        "OPENINGUP_MAP_ATTRIBUTION", "", "Attribution text the tile server asks for, shown under the map."
+    ),
+    Setting(
+        "OPENINGUP_REPORT_PHOTO_MAX_MB", "10", "Largest photo a citizen may add to a report, in megabytes."
+    ),
+    Setting(
+        "OPENINGUP_REPORT_PHOTO_MAX_PIXELS",
+        "40000000",
+        "Most pixels (width × height) a report photo may have; larger images are refused as image bombs.",
+    ),
+    Setting(
+        "OPENINGUP_SMTP_URL",
+        "",
+        "Mail server for reporter e-mails: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; "
+        "empty: mails are written as files to $OPENINGUP_HOME/mail.",
+    ),
+    Setting("OPENINGUP_MAIL_FROM", "noreply@localhost", "Sender address of the e-mails to reporters."),
+    Setting(
+        "OPENINGUP_MAIL_ATTEMPTS",
+        "5",
+        "Times the outbox tries to send an e-mail (with growing waits between tries) before it gives up.",
+    ),
+    Setting(
+        "OPENINGUP_REPORTS_CLASSIFIER_THRESHOLD",
+        "0.4",
+        "Least confidence (0–1) for the report classifier to suggest a service; below it, suggest `other`.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

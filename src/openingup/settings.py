@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 
@@ -43,6 +44,10 @@ INSTALLED_APPS = [
     "openingup.exchange",
     "openingup.datastore",
     "openingup.search",
+    "openingup.social",
+    "openingup.reports",
+    "openingup.quality",
+    "openingup.harvest",
     "openingup.web",
     "openingup.api",
     "openingup.cli",
@@ -128,6 +133,22 @@ STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "files"
+
+# Reporter e-mails (the reports outbox): SMTP with OPENINGUP_SMTP_URL, else files in $OPENINGUP_HOME/mail.
+_smtp = urlsplit(config.get("OPENINGUP_SMTP_URL"))
+if _smtp.scheme in ("smtp", "smtps"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname or "localhost"
+    EMAIL_PORT = _smtp.port or (465 if _smtp.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_smtp.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_smtp.password or "")
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+    EMAIL_USE_TLS = _smtp.scheme == "smtp" and EMAIL_PORT != 25
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(HOME / "mail")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = config.get("OPENINGUP_MAIL_FROM")
 
 MAX_UPLOAD_BYTES = config.get_int("OPENINGUP_MAX_UPLOAD_MB") * 1024 * 1024
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("openingup.api.urls")),
     path("", include("openingup.api.ckan.urls")),
+    path("open311/v2/", include("openingup.api.open311.urls")),
     path("", include("openingup.web.urls")),
 ]
 

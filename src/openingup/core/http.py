@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -20,6 +21,7 @@ from openingup import config
 
 METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 MAX_REDIRECTS = 5
+REDIRECTS = {301, 302, 303, 307, 308}  # not 304 Not Modified, which httpx counts as one
 
 
 class UnsafeURL(ValueError):
@@ -70,28 +72,104 @@ def check_url(url: str) -> None:
             )
 
 
-def fetch(url: str, *, transport: httpx.BaseTransport | None = None, accept: str = "*/*") -> Fetched:
-    """GET a URL safely; UnsafeURL for refused addresses, ValueError for HTTP errors and oversize bodies."""
+@dataclass(frozen=True)
+class Answer:
+    """A response of :func:`send`, whatever its status; ``headers`` are case-insensitive."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    content: bytes
+
+
+def send(
+    method: str,
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    params: dict[str, Any] | list[tuple[str, Any]] | None = None,
+    json: Any = None,
+    transport: httpx.BaseTransport | None = None,
+) -> Answer:
+    """Send one request safely and return the answer whatever its status (authorised API calls).
+
+    The same guarantees as :func:`fetch`: every hop checked, at most 5 redirects (followed for GET and
+    HEAD only), the body limit, the timeout. UnsafeURL for refused addresses, ValueError for oversize
+    bodies, redirect loops, and network failures (``httpx.HTTPError`` is wrapped).
+    """
     limit = config.get_int("OPENINGUP_HTTP_MAX_MB") * 1024 * 1024
     timeout = float(config.get_int("OPENINGUP_HTTP_TIMEOUT"))
+    sent = {"Accept": "*/*", "User-Agent": "OpeningUp/0.1", **(headers or {})}
     with httpx.Client(transport=transport, timeout=timeout, follow_redirects=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
             check_url(url)
-            with client.stream(
-                "GET", url, headers={"Accept": accept, "User-Agent": "OpeningUp/0.1"}
-            ) as response:
-                if response.is_redirect:
-                    url = urljoin(url, response.headers.get("location", ""))
-                    continue
-                if response.status_code >= 400:
-                    raise ValueError(f"{url} answered HTTP {response.status_code}")
-                declared = int(response.headers.get("content-length") or 0)
-                if declared > limit:
-                    raise ValueError(f"{url} is {declared:,} bytes; the limit is {limit:,}")
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body.extend(chunk)
-                    if len(body) > limit:
-                        raise ValueError(f"{url} is larger than the limit of {limit:,} bytes")
-                return Fetched(str(response.url), bytes(body), response.headers.get("content-type", ""))
+            try:
+                with client.stream(method, url, headers=sent, params=params, json=json) as response:
+                    redirect = response.status_code in REDIRECTS and "location" in response.headers
+                    if redirect and method in ("GET", "HEAD"):
+                        url = urljoin(str(response.url), response.headers.get("location", ""))
+                        params = None  # the location carries its own query
+                        continue
+                    declared = int(response.headers.get("content-length") or 0)
+                    if declared > limit:
+                        raise ValueError(f"{url} is {declared:,} bytes; the limit is {limit:,}")
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body.extend(chunk)
+                        if len(body) > limit:
+                            raise ValueError(f"{url} is larger than the limit of {limit:,} bytes")
+                    return Answer(str(response.url), response.status_code, response.headers, bytes(body))
+            except httpx.HTTPError as exc:
+                raise ValueError(f"{url} could not be reached: {exc}") from exc
         raise ValueError(f"more than {MAX_REDIRECTS} redirects starting from the given URL")
+
+
+def fetch(url: str, *, transport: httpx.BaseTransport | None = None, accept: str = "*/*") -> Fetched:
+    """GET a URL safely; UnsafeURL for refused addresses, ValueError for HTTP errors and oversize bodies."""
+    answer = send("GET", url, headers={"Accept": accept}, transport=transport)
+    if answer.status >= 400:
+        raise ValueError(f"{answer.url} answered HTTP {answer.status}")
+    return Fetched(answer.url, answer.content, answer.headers.get("content-type", ""))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check` found: the final URL after redirects, its status and the method that got it."""
+
+    url: str
+    status: int
+    method: str
+
+
+def check(url: str, *, transport: httpx.BaseTransport | None = None, timeout: float | None = None) -> Checked:
+    """Find out whether a URL answers, reading no body: HEAD, then GET when HEAD is refused (status ≥ 400).
+
+    The same guarantees as :func:`fetch`: every hop is checked before it is requested (UnsafeURL, and
+    nothing is sent), at most 5 redirects, a timeout (``OPENINGUP_HTTP_TIMEOUT`` unless given). The GET
+    fallback closes the response without reading its body. Any status is returned; ValueError for redirect
+    loops and network failures.
+    """
+    seconds = timeout if timeout is not None else float(config.get_int("OPENINGUP_HTTP_TIMEOUT"))
+    headers = {"Accept": "*/*", "User-Agent": "OpeningUp/0.1 (link check)"}
+    with httpx.Client(transport=transport, timeout=seconds, follow_redirects=False) as client:
+        found: Checked | None = None
+        for method in ("HEAD", "GET"):
+            target = url
+            for _ in range(MAX_REDIRECTS + 1):
+                check_url(target)
+                try:
+                    with client.stream(method, target, headers=headers) as response:
+                        location = response.headers.get("location", "")
+                        if response.is_redirect and location:
+                            target = urljoin(str(response.url), location)
+                            continue
+                        found = Checked(str(response.url), response.status_code, method)
+                except httpx.HTTPError as exc:
+                    raise ValueError(f"{target} could not be reached: {exc}") from exc
+                break
+            else:
+                raise ValueError(f"more than {MAX_REDIRECTS} redirects starting from {url}")
+            if found is not None and found.status < 400:
+                return found
+        assert found is not None
+        return found

@@ -5,18 +5,32 @@ from django.urls import path, re_path
 
 from openingup.web.views import (
     account,
+    api_keys,
+    classifier,
     data_service_editor,
     data_services,
     datastore,
     distributions,
     editor,
     feeds,
+    harvest,
     imports,
     public,
     saved_searches,
     search,
+    social,
     twins,
 )
+from openingup.web.views.quality import dashboard as quality_dashboard
+from openingup.web.views.quality import datasets as quality_datasets
+from openingup.web.views.reports import form as report_form
+from openingup.web.views.reports import lookups as report_lookups
+from openingup.web.views.reports import pages as report_pages
+from openingup.web.views.reports import satisfaction as report_satisfaction
+from openingup.web.views.social import conversation as social_conversation
+from openingup.web.views.social import dashboard as social_dashboard
+from openingup.web.views.social import inbox as social_inbox
+from openingup.web.views.social import library as social_library
 
 app_name = "web"
 
@@ -84,9 +98,26 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/tokens/new/", account.token_create, name="token-new"),
     path("account/tokens/<uuid:pk>/revoke/", account.token_revoke, name="token-revoke"),
+    path("account/api-keys/", api_keys.key_list, name="api-keys"),
+    path("account/api-keys/new/", api_keys.key_create, name="api-key-new"),
+    path("account/api-keys/<uuid:pk>/revoke/", api_keys.key_revoke, name="api-key-revoke"),
     path("imports/new/", imports.import_new, name="import-new"),
     path("jobs/<uuid:pk>/", imports.job_detail, name="job"),
     path("jobs/<uuid:pk>.json", imports.job_json, name="job-json"),
+    path("harvest/", harvest.source_list, name="harvest-sources"),
+    path("harvest/new/", harvest.source_new, name="harvest-source-new"),
+    path("harvest/<uuid:pk>/", harvest.source_detail, name="harvest-source"),
+    path("harvest/<uuid:pk>/run/", harvest.source_run, name="harvest-source-run"),
+    path("harvest/jobs/<uuid:pk>/", harvest.job_detail, name="harvest-job"),
+    path("harvest/jobs/<uuid:pk>.json", harvest.job_json, name="harvest-job-json"),
+    path("social/channels/", social.channel_list, name="social-channels"),
+    path("social/messages/", social.message_list, name="social-messages"),
+    path("social/inbox/", social_inbox.inbox, name="social-inbox"),
+    path("social/inbox/views/<int:pk>/delete/", social_inbox.view_delete, name="social-inbox-view-delete"),
+    path("social/inbox/<int:pk>/", social_conversation.conversation, name="social-conversation"),
+    path("social/library/", social_library.library, name="social-library"),
+    path("social/library/canned/<int:pk>/delete/", social_library.canned_delete, name="social-canned-delete"),
+    path("social/dashboard/", social_dashboard.dashboard, name="social-dashboard"),
     path("organisations/", public.organisation_list, name="organisations"),
     path("organisations/<slug:slug>/", public.organisation_detail, name="organisation"),
     path(
@@ -95,4 +126,59 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
+
+# Metadata quality: a dataset's score and fixes, the publisher dashboard, the catalogue's DQV, HVD report.
+urlpatterns += [
+    path("datasets/<slug:slug>/quality/", quality_datasets.dataset_quality, name="quality-dataset"),
+    re_path(
+        rf"^datasets/{SLUG}/quality\.(?P<fmt>json|ttl|jsonld)$",
+        quality_datasets.dataset_quality_twin,
+        name="quality-dataset-twin",
+    ),
+    path("quality/", quality_dashboard.catalogue_quality, name="quality-catalogue"),
+    re_path(
+        r"^quality/catalogue\.(?P<fmt>json|ttl|jsonld)$",
+        quality_dashboard.catalogue_quality,
+        name="quality-catalogue-twin",
+    ),
+    path("quality/hvd/", quality_dashboard.hvd_report, name="quality-hvd"),
+    re_path(r"^quality/hvd\.(?P<fmt>json)$", quality_dashboard.hvd_report, name="quality-hvd-twin"),
+    path(
+        "organisations/<slug:slug>/quality/",
+        quality_dashboard.organisation_dashboard,
+        name="quality-organisation",
+    ),
+    re_path(
+        rf"^organisations/{SLUG}/quality\.(?P<fmt>json)$",
+        quality_dashboard.organisation_dashboard,
+        name="quality-organisation-twin",
+    ),
+]
+
+# Citizen reports: the reporting app, tracking, following, the satisfaction question.
+urlpatterns += [
+    path("report/", report_form.start, name="report-start"),
+    path("report/new/", report_form.new, name="report-new"),
+    path("report/addresses.json", report_lookups.address_search, name="report-addresses"),
+    path("report/suggest.json", report_lookups.suggestions, name="report-suggest"),
+    path("report/nearby.json", report_lookups.similar, name="report-nearby"),
+    path("report/photos/<str:name>", report_pages.photo, name="report-photo"),
+    path("report/done/<str:token>/", report_pages.done, name="report-done"),
+    path("report/track/<str:token>/", report_pages.track, name="report-track"),
+    path("report/following/<str:token>/", report_pages.following, name="report-following"),
+    path("report/unfollow/<str:token>/", report_pages.unfollow, name="report-unfollow"),
+    path("report/satisfaction/<str:token>/", report_satisfaction.satisfaction, name="report-satisfaction"),
+]
+
+# The report classifier's back-office page: evaluation, versions, train now.
+urlpatterns += [
+    path("reports/classifier/", classifier.classifier_page, name="report-classifier"),
+    path("reports/classifier.json", classifier.classifier_json, name="report-classifier-twin"),
+    path("reports/classifier/train/", classifier.classifier_train, name="report-classifier-train"),
+    path(
+        "reports/classifier/<int:pk>/activate/",
+        classifier.classifier_activate,
+        name="report-classifier-activate",
+    ),
 ]

@@ -17,4 +17,10 @@ def run(args: argparse.Namespace) -> int:
 
     migrate()
     print(load_demo())
+    from openingup.reports.demo.loader import load_demo as load_reports_demo
+
+    print(load_reports_demo())
+    from openingup.reports.demo.addresses import load_demo_addresses
+
+    print(load_demo_addresses())
     return 0

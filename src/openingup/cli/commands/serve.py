@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
 
         summary = load_demo()
         print(f"demo: {summary}")
+        from openingup.reports.demo.loader import load_demo as load_reports_demo
+
+        print(f"demo report services: {load_reports_demo()}")
     if settings.BROKER_URL:
         print("background work goes to Celery at OPENINGUP_BROKER_URL; run `openingup worker` beside this.")
     else:

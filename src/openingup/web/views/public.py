@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from openingup.catalogue import queries, records, services
 from openingup.catalogue.models import Dataset
+from openingup.harvest import queries as harvest_queries
 from openingup.organisations import permissions
 from openingup.organisations import services as org_services
 from openingup.organisations.models import Organisation
@@ -195,6 +196,7 @@ def _detail_context(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
         "schema_org": script_json(schemaorg.dataset(record, page_url, active_language())),
         "twins": twins,
         "uri": record["uri"],
+        "harvested_from": harvest_queries.origin_of(dataset.pk),
     }
 
 
