@@ -31,18 +31,22 @@ def _datasets() -> Any:
 
 def index_dataset(dataset_id: Any) -> bool:
     """Bring the dataset's document up to date; removes it when the dataset is gone. True when indexed."""
-    dataset = _datasets().filter(pk=dataset_id).first()
-    with transaction.atomic():
-        if dataset is None:
-            backend().remove([str(dataset_id)])
-            return False
-        backend().index([document_for(dataset)])
-    return True
+    return bool(index_datasets([dataset_id]))
 
 
-def remove_dataset(dataset_id: Any) -> None:
+def index_datasets(ids: list[Any]) -> int:
+    """Bring the documents of these datasets up to date in one transaction (the gone ones removed);
+    returns how many were indexed."""
+    if not ids:
+        return 0
+    found = list(_datasets().filter(pk__in=ids))
+    present = {str(d.pk) for d in found}
     with transaction.atomic():
-        backend().remove([str(dataset_id)])
+        gone = [str(pk) for pk in ids if str(pk) not in present]
+        if gone:
+            backend().remove(gone)
+        backend().index([document_for(d) for d in found])
+    return len(found)
 
 
 def reindex(progress: ProgressFn | None = None, *, batch: int = BATCH) -> int:

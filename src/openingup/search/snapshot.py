@@ -31,6 +31,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 # relative costs, measured: one value of one matching document counted (documents' side) = 1; one bitmap
 # intersection per 6,000 documents in the index; one position of a rare value looked up = 1/3
 BITMAP_PER = 6000
+ANY = "*"  # as a filter value: any value of that facet
 SYNC_LIMIT = 20_000  # documents: larger indexes are refreshed in the background (see ``current``)
 SMALL_PAGE = 4000  # up to this many matches, a page sorts their places instead of walking the order
 MEMBER_COST = 1 / 3
@@ -237,6 +238,12 @@ class Snapshot:
         return bits
 
     def having(self, name: str, text: str) -> int:
+        """The documents with this value of the facet; ``ANY`` for those with any value of it."""
+        if text == ANY:
+            bits = 0
+            for each in self.facets.get(name, []):
+                bits |= each.as_bits(self.size)
+            return bits
         value = self._lookup.get((name, text))
         return value.as_bits(self.size) if value else 0
 

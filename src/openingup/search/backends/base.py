@@ -316,7 +316,9 @@ class SqlBackend:
         docs = self._visible(query.user)
         for name, value in _filter_values(query):
             docs = docs.filter(
-                id__in=SearchFacet.objects.filter(name=name, value=value).values("document_id")
+                id__in=SearchFacet.objects.filter(
+                    name=name, **({} if value == snapshot.ANY else {"value": value})
+                ).values("document_id")
             )
         if query.bbox is not None:
             try:

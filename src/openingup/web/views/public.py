@@ -21,6 +21,7 @@ from openingup.organisations import permissions
 from openingup.organisations import services as org_services
 from openingup.organisations.models import Organisation
 from openingup.organisations.queries import public_organisations
+from openingup.search import queries as search_queries
 from openingup.web import schemaorg
 from openingup.web.presentation import active_language, concept_label, script_json
 from openingup.web.views.common import offset_param, service_errors
@@ -116,9 +117,17 @@ def _facets(params: QueryDict, found: dict[str, list[tuple[str, int]]]) -> list[
     return facets
 
 
+def _listing(user: Any, criteria: queries.DatasetFilter, *, offset: int = 0, limit: int = PAGE_SIZE,
+             facets: bool = True) -> queries.DatasetList:  # fmt: skip
+    """Datasets with their facets through the search index when it is built (milliseconds at any
+    size), else through the catalogue's own query."""
+    found = search_queries.dataset_listing(user, criteria, offset=offset, limit=limit, facets=facets)
+    return found or queries.list_datasets(user, criteria, offset=offset, limit=limit, facets=facets)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    listing = queries.list_datasets(None, queries.DatasetFilter(), limit=6)
+    listing = _listing(None, queries.DatasetFilter(), limit=6)
     themes = [
         (uri, concept_label("data-theme", uri), count) for uri, count in listing.facets.get("theme", [])
     ]
@@ -136,7 +145,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def dataset_list(request: HttpRequest) -> HttpResponse:
     criteria = queries.DatasetFilter.from_params(request.GET)
     offset = offset_param(request.GET.get("offset"))
-    listing = queries.list_datasets(request.user, criteria, offset=offset, limit=PAGE_SIZE)
+    listing = _listing(request.user, criteria, offset=offset)
     context = {
         "criteria": criteria,
         "datasets": listing.datasets,
@@ -225,9 +234,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = org_services.get_organisation(slug)
     offset = offset_param(request.GET.get("offset"))
-    listing = queries.list_datasets(
-        request.user, queries.DatasetFilter(publisher=organisation.slug), offset=offset, limit=PAGE_SIZE
-    )
+    criteria = queries.DatasetFilter(publisher=organisation.slug)
+    listing = _listing(request.user, criteria, offset=offset, facets=False)
     context = {
         "organisation": organisation,
         "departments": list(organisation.children.order_by("slug")),
