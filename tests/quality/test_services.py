@@ -108,8 +108,9 @@ def test_a_broken_dataset_does_not_stop_the_pending_queue(
 ) -> None:
     first, second = build(), build()
     monkeypatch.setattr(services, "enqueue", lambda name, **kw: None)
-    services.request_scoring(dataset_id=first.pk)
-    services.request_scoring(dataset_id=second.pk)
+    services.request_scoring(dataset_ids=[first.pk])
+    services.request_scoring(dataset_ids=[second.pk, first.pk])  # noted again: still one row each
+    assert PendingScore.objects.count() == 2
     real = services.score_dataset
 
     def flaky(*, dataset_id: Any, actor: Any = None) -> Any:

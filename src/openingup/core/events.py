@@ -9,10 +9,10 @@ Two kinds of subscriber: ``subscribe`` calls the function once per event; ``subs
 commit with every event of its names the transaction published (a harvest page of a hundred datasets
 is indexed once, not two hundred times).
 
-How: each transaction gets one ``_Delivery`` kept last among its after-commit callbacks, registered
-outside any savepoint (so it survives savepoint rollbacks); each event is added to it by an
-after-commit callback of its own, registered where it was published, so Django drops it with its
-savepoint. On commit the adds run first, then the delivery.
+How: each event is added to the transaction's list by an after-commit callback of its own, registered
+where it was published (so Django drops it with its savepoint), followed by a ``_Delivery`` registered
+outside any savepoint (so it survives savepoint rollbacks) that replaces the transaction's previous one;
+on commit the adds run in order and the last delivery hands the whole list to the subscribers.
 """
 
 from __future__ import annotations
@@ -84,18 +84,21 @@ def _deliver(events: list[Event]) -> None:
 
 
 class _Delivery:
-    """The events of one transaction, delivered after it commits."""
+    """The events of one transaction, delivered after it commits by the last one registered."""
 
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.done = False
+    def __init__(self, events: list[Event]) -> None:
+        self.events = events  # shared with the delivery this one replaces
+        self.live = True
 
     def add(self, event: Event) -> None:
         self.events.append(event)
 
     def __call__(self) -> None:
-        events, self.events, self.done = self.events, [], True
-        _deliver(events)
+        if self.live:
+            self.live = False
+            events = self.events[:]
+            self.events.clear()
+            _deliver(events)
 
 
 def publish(name: str, **payload: Any) -> Event:
@@ -105,13 +108,16 @@ def publish(name: str, **payload: Any) -> Event:
     if not connection.in_atomic_block:
         _deliver([event])
         return event
-    pending = connection.run_on_commit  # Django's (savepoint ids, callback, robust) entries, in order
-    # (a test's captured callbacks stay in the list after they ran: a delivery done is not reused)
-    delivery = next((e for e in pending if isinstance(e[1], _Delivery) and not e[1].done), None)
-    if delivery is None:
-        delivery = (set(), _Delivery(), False)
-    else:
-        pending.remove(delivery)
-    transaction.on_commit(partial(delivery[1].add, event))  # dropped if its savepoint is rolled back
-    connection.run_on_commit.append(delivery)  # last, and outside every savepoint
+    # Django keeps (savepoint ids, callback, robust) entries in order. The transaction's live delivery
+    # hands over to a new one at the end, so that it runs after this event's ``add``; entries are only
+    # ever appended (as Django's own ``on_commit`` does), never moved.
+    previous = next(
+        (e[1] for e in reversed(connection.run_on_commit) if isinstance(e[1], _Delivery) and e[1].live),
+        None,
+    )
+    delivery = _Delivery(previous.events if previous is not None else [])
+    if previous is not None:
+        previous.live = False
+    transaction.on_commit(partial(delivery.add, event))  # dropped if its savepoint is rolled back
+    connection.run_on_commit.append((set(), delivery, False))  # outside every savepoint
     return event

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from openingup.catalogue import events as catalogue_events
-from openingup.core.events import Event, subscribe
+from openingup.core.events import Event, subscribe, subscribe_batch
 from openingup.core.tasks import enqueue
 
 
-@subscribe(catalogue_events.DISTRIBUTION_CREATED)
-@subscribe(catalogue_events.DISTRIBUTION_UPDATED)
-def ingest_changed_distribution(event: Event) -> None:
+@subscribe_batch(catalogue_events.DISTRIBUTION_CREATED, catalogue_events.DISTRIBUTION_UPDATED)
+def ingest_changed_distributions(events: list[Event]) -> None:
+    """One ingest job per changed tabular distribution (a commit's distributions read in one query)."""
     from openingup.catalogue.models import Distribution
     from openingup.datastore.sources import kind_for
 
-    distribution = Distribution.objects.filter(pk=event.payload["distribution_id"]).first()
-    if distribution is None:
-        return
-    name = (
-        distribution.file.name
-        if distribution.file
-        else next(iter(distribution.download_url or distribution.access_url or []), "")
+    ids = list(
+        dict.fromkeys(e.payload["distribution_id"] for e in events if e.payload.get("distribution_id"))
     )
-    if kind_for(name or "", distribution.media_type, distribution.format):
-        enqueue("datastore.ingest", distribution_id=str(distribution.pk))
+    for distribution in Distribution.objects.filter(pk__in=ids):
+        name = (
+            distribution.file.name
+            if distribution.file
+            else next(iter(distribution.download_url or distribution.access_url or []), "")
+        )
+        if kind_for(name or "", distribution.media_type, distribution.format):
+            enqueue("datastore.ingest", distribution_id=str(distribution.pk))
 
 
 @subscribe(catalogue_events.DISTRIBUTION_DELETED)

@@ -67,14 +67,23 @@ def score_dataset(*, dataset_id: Any, actor: Any = None) -> QualityScore | None:
     return row
 
 
-def request_scoring(*, dataset_id: Any) -> None:
-    """Note that the dataset must be scored again and make sure a background job will do it.
+def request_scoring(*, dataset_ids: list[Any]) -> None:
+    """Note that the datasets must be scored again and make sure a background job will do it.
 
-    Scoring validates the dataset against the SHACL shapes (tens of milliseconds), so the catalogue's
-    events only note the dataset here; a harvest of thousands of datasets is not slowed down by it, and
-    a dataset changed several times in a row is scored once.
+    Scoring validates a dataset against the SHACL shapes (tens of milliseconds), so the catalogue's
+    events only note the datasets here, once per commit; a harvest of thousands of datasets is not
+    slowed down by it, and a dataset changed several times in a row is scored once.
     """
-    PendingScore.objects.update_or_create(dataset_id=dataset_id, defaults={"queued_at": timezone.now()})
+    now = timezone.now()
+    with transaction.atomic():
+        PendingScore.objects.filter(dataset_id__in=dataset_ids).update(queued_at=now)
+        known = {str(pk) for pk in PendingScore.objects.filter(dataset_id__in=dataset_ids).values_list(
+            "dataset_id", flat=True)}  # fmt: skip
+        PendingScore.objects.bulk_create(
+            [PendingScore(dataset_id=pk, queued_at=now) for pk in dict.fromkeys(map(str, dataset_ids))
+             if pk not in known],
+            ignore_conflicts=True,
+        )  # fmt: skip
     if not Job.objects.filter(name=SCORE_PENDING, status=Job.Status.QUEUED).exists():
         enqueue(SCORE_PENDING)
 

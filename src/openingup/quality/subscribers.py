@@ -8,18 +8,21 @@ however many events it sent. Deleted datasets take their score with them (the ro
 from __future__ import annotations
 
 from openingup.catalogue import events as catalogue_events
-from openingup.core.events import Event, subscribe
+from openingup.core.events import Event, subscribe_batch
 
 
-@subscribe(catalogue_events.DATASET_CREATED)
-@subscribe(catalogue_events.DATASET_UPDATED)
-@subscribe(catalogue_events.DATASET_PUBLISHED)
-@subscribe(catalogue_events.DATASET_ARCHIVED)
-@subscribe(catalogue_events.DISTRIBUTION_CREATED)
-@subscribe(catalogue_events.DISTRIBUTION_UPDATED)
-@subscribe(catalogue_events.DISTRIBUTION_DELETED)
-def score_changed_dataset(event: Event) -> None:
+@subscribe_batch(
+    catalogue_events.DATASET_CREATED,
+    catalogue_events.DATASET_UPDATED,
+    catalogue_events.DATASET_PUBLISHED,
+    catalogue_events.DATASET_ARCHIVED,
+    catalogue_events.DISTRIBUTION_CREATED,
+    catalogue_events.DISTRIBUTION_UPDATED,
+    catalogue_events.DISTRIBUTION_DELETED,
+)
+def score_changed_datasets(events: list[Event]) -> None:
     from openingup.quality.services import request_scoring
 
-    if event.payload.get("dataset_id"):
-        request_scoring(dataset_id=event.payload["dataset_id"])
+    changed = dict.fromkeys(e.payload["dataset_id"] for e in events if e.payload.get("dataset_id"))
+    if changed:
+        request_scoring(dataset_ids=list(changed))
