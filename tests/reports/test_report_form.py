@@ -109,6 +109,7 @@ def test_a_photo_fills_the_location_and_loses_its_exif(client: Any, litter: Serv
     assert served[:2] == b"\xff\xd8" and not any(secret in served for secret in SECRETS)
     assert default_storage.listdir(FOLDER)[1] == [name]
     done = client.get(response["Location"]).content.decode()
+    assert f'<img src="/report/photos/{name}"' in done
     assert f"We registered your report as number {filed.pk}." in done
     assert f"/report/track/{filed.token}/" in done
 
@@ -329,3 +330,18 @@ def test_markup_is_escaped_on_every_page(client: Any, litter: Service) -> None:
     for page in pages:
         assert "<script>alert" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_only_our_own_photos_are_shown_inline(client: Any, litter: Service) -> None:
+    filing = services.Filing(
+        service_code="litter",
+        location=services.Location(lat=52.29, long=4.48),
+        media_url="https://tracker.example/pixel.jpg",
+        attributes={"size": "small"},
+    )
+    elsewhere = services.file_request(actor=None, filing=filing)
+
+    page = client.get(f"/report/track/{elsewhere.token}/").content.decode()
+
+    assert '<img src="https://tracker.example' not in page
+    assert '<a href="https://tracker.example/pixel.jpg" rel="nofollow noopener noreferrer">' in page

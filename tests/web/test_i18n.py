@@ -16,7 +16,7 @@ from django.core.management import call_command
 import openingup
 
 LOCALE = Path(openingup.__file__).parent / "locale"
-WEB = Path(openingup.__file__).parent / "web"
+PACKAGE = Path(openingup.__file__).parent
 LANGUAGES = ["nl", "fr", "de", "da", "sv", "nb"]
 
 
@@ -93,11 +93,13 @@ def test_each_mo_is_compiled_from_its_po(lang: str) -> None:
 
 
 def test_every_ui_string_is_in_the_catalogues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """makemessages over the web shell finds no message the committed catalogues lack."""
+    """makemessages over every context and shell finds no message the committed catalogues lack."""
     if shutil.which("xgettext") is None:
         pytest.skip("xgettext (GNU gettext) is not installed")
-    copy = tmp_path / "web"
-    shutil.copytree(WEB, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    copy = tmp_path / "openingup"
+    shutil.copytree(
+        PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "locale", "migrations", "static", "data")
+    )
     monkeypatch.chdir(copy)
     monkeypatch.setattr(settings, "LOCALE_PATHS", [tmp_path / "locale"])
     call_command("makemessages", locale=["nl"], no_location=True, verbosity=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,12 +16,23 @@ from openingup.reports.models import Follower, ServiceRequest
 from openingup.reports.services import feedback
 from openingup.reports.texts import pick
 from openingup.web.views.common import not_found, service_errors
+from openingup.web.views.reports.common import photo_url
+
+
+def _photo(media_url: str) -> dict[str, str]:
+    """Our own photo is shown from this site; a photo elsewhere (an Open311 client's media_url) only
+    linked, so that opening the page does not tell another server who looks at it."""
+    name = media_url.rsplit("/", 1)[-1]
+    if photos.is_photo_name(name) and media_url == photo_url(name):
+        return {"photo_src": reverse("web:report-photo", args=[name]), "photo_link": ""}
+    return {"photo_src": "", "photo_link": media_url}
 
 
 def _public(request: ServiceRequest) -> dict[str, object]:
     """What anyone with the tracking link sees: the public record and its public updates."""
     updates = queries.public_updates([request.pk])[request.pk]
     return {
+        **_photo(request.media_url),
         "report": request,
         "service_name": pick(request.service.name) or request.service.code,
         "state": workflow.state(request.status),
