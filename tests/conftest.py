@@ -104,3 +104,13 @@ def datastore_dir(settings: Any, tmp_path: Path) -> Path:
     forget()
     settings.DATASTORE_DIR = tmp_path / "datastore"
     return settings.DATASTORE_DIR
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    """Background jobs a test started in the in-process worker (say, scoring after a live server's
+    catalogue change) finish before the test's database is torn down."""
+    from openingup.core.tasks import in_process_backend
+
+    in_process_backend().join(timeout=60)
+    yield

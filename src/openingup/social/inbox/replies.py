@@ -115,7 +115,7 @@ def reply(*, actor: Any, item: InboxItem, text: str, transport: httpx.BaseTransp
             "Reopen the conversation before answering.", [FieldProblem("state", f"it is {item.state}")]
         )
     with transaction.atomic():
-        item = InboxItem.objects.select_for_update().select_related("channel").get(pk=item.pk)
+        item = InboxItem.objects.select_for_update(of=("self",)).select_related("channel").get(pk=item.pk)
         sent = _send(actor, item, text, transport)
         _answered(item, sent, actor, InboxAction.Kind.ANSWERED)
     return sent
@@ -160,7 +160,11 @@ def convert_to_service_request(
         )
     message = _target(item)
     with transaction.atomic():
-        item = InboxItem.objects.select_for_update().select_related("channel__organisation").get(pk=item.pk)
+        item = (
+            InboxItem.objects.select_for_update(of=("self",))
+            .select_related("channel__organisation")
+            .get(pk=item.pk)
+        )
         if not workflow.allowed(item.state, workflow.ANSWER):
             raise InvalidInput(
                 "Reopen the conversation first.", [FieldProblem("state", f"it is {item.state}")]
