@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from openingup.cli.commands.common import fail, migrate
+from openingup.cli.commands.common import fail, migrate, organisation_named
 
 NATIONAL = ("nl", "no", "dk", "se")  # openingup.exchange.dcat.profiles.CODES, without importing Django
 
@@ -75,14 +75,12 @@ def run_import(args: argparse.Namespace) -> int:
     from openingup.catalogue.importer import import_rdf
     from openingup.core.http import UnsafeURL
     from openingup.exchange.dcat.parser import RdfError
-    from openingup.organisations.models import Organisation
 
     migrate()
-    org = None
-    if args.organisation:
-        org = Organisation.objects.filter(slug=args.organisation).first()
-        if org is None:
-            return fail(f"no organisation with slug {args.organisation!r}")
+    try:
+        org = organisation_named(args.organisation)
+    except LookupError as exc:
+        return fail(str(exc))
     try:
         data, fmt = _read(args.source, args.format)
         report = import_rdf(actor=None, data=data, fmt=fmt, organisation=org)

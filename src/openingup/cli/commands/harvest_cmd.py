@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from openingup.cli.commands.common import fail, migrate
+from openingup.cli.commands.common import fail, migrate, organisation_named
 
 TYPES = ("ckan", "dcat", "csw", "openingup")
 
@@ -46,14 +46,12 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_add(args: argparse.Namespace) -> int:
     from openingup.core.errors import ServiceError
     from openingup.harvest import services
-    from openingup.organisations.models import Organisation
 
     migrate()
-    org = None
-    if args.organisation:
-        org = Organisation.objects.filter(slug=args.organisation).first()
-        if org is None:
-            return fail(f"no organisation with slug {args.organisation!r}")
+    try:
+        org = organisation_named(args.organisation)
+    except LookupError as exc:
+        return fail(str(exc))
     try:
         source = services.add_source(
             actor=None,
