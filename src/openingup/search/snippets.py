@@ -21,7 +21,8 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _matcher(terms: list[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+@lru_cache(maxsize=1000)
+def _matcher(terms: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
     exact = frozenset(fold(t) for t in terms)
     stems = {fold(canonical(lang, t)) for t in terms for lang in LANGUAGES}
     return exact, tuple(sorted(s for s in stems if len(s) >= 3))
@@ -29,7 +30,7 @@ def _matcher(terms: list[str]) -> tuple[frozenset[str], tuple[str, ...]]:
 
 def snippet(text: str, terms: list[str], start: str, stop: str) -> str:
     """The best window of ``text`` with matching words between ``start`` and ``stop``; '' if none."""
-    exact, stems = _matcher(terms)
+    exact, stems = _matcher(tuple(terms))
     tokens = list(WORD.finditer(text or ""))
     marked = [i for i, m in enumerate(tokens) if (w := fold(m.group())) in exact or w.startswith(stems)]
     if not marked:

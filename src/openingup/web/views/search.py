@@ -285,7 +285,7 @@ def _json(request: HttpRequest, criteria: Criteria, result: SearchResult | None,
             else None
         )
     response = HttpResponse(
-        json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json", status=status
+        json.dumps(body, ensure_ascii=False), content_type="application/json", status=status
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
