@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "openingup.exchange",
     "openingup.datastore",
     "openingup.search",
+    "openingup.engagement",
     "openingup.social",
     "openingup.reports",
     "openingup.quality",

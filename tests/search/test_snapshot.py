@@ -157,3 +157,32 @@ def test_a_large_index_answers_from_the_last_snapshot_while_the_next_is_built(mo
         seen.append(search(SearchQuery(limit=100)).total)
     assert seen[0] == first
     assert seen[-1] == first + sum(d.status == "published" for d in docs[20:])
+
+
+def test_popularity_orders_by_recent_use_with_cursors(indexed: list[Document], monkeypatch: Any) -> None:
+    from openingup.engagement import services as engagement
+
+    published = [d for d in indexed if d.status == "published"][:6]
+    for times, doc in zip((5, 1, 3, 3, 0, 2), published, strict=True):
+        for _ in range(times):
+            engagement.record_view(dataset_id=doc.id)
+    engagement.record_download(dataset_id=published[4].id)  # one download weighs five views
+    monkeypatch.setattr(snapshot, "_snapshots", {})  # usage changed without the index changing
+    first = search(SearchQuery(sort="popularity", limit=4, facets=False))
+    slugs = [h.slug for h in first.hits]
+    # 5 views, then a download (5), then 3 and 3 (index order breaks ties), then 2, 1, 0 ...
+    assert slugs == [published[0].slug, published[4].slug, published[2].slug, published[3].slug]
+    rest = search(SearchQuery(sort="popularity", limit=3, facets=False, cursor=first.next_cursor))
+    assert [h.slug for h in rest.hits][:2] == [published[5].slug, published[1].slug]
+
+
+def test_usage_counts_views_and_downloads_per_day() -> None:
+    from openingup.engagement import queries as usage
+    from openingup.engagement import services as engagement
+
+    dataset = "00000000-0000-0000-0000-00000000abcd"
+    for _ in range(3):
+        engagement.record_view(dataset_id=dataset)
+    engagement.record_download(dataset_id=dataset)
+    assert usage.usage_of(dataset) == {"views": 3, "downloads": 1, "days": 90}
+    assert usage.popularity() == {dataset.replace("-", ""): 3 + 5}

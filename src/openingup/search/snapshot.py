@@ -20,6 +20,7 @@ import heapq
 import random
 import re
 import threading
+import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,10 +29,14 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
+from openingup.engagement import queries as engagement
+
 # relative costs, measured: one value of one matching document counted (documents' side) = 1; one bitmap
 # intersection per 6,000 documents in the index; one position of a rare value looked up = 1/3
 BITMAP_PER = 6000
 ANY = "*"  # as a filter value: any value of that facet
+DESCENDING = ("modified", "popularity")  # sorts with the largest key first
+REFRESH_SECONDS = 600  # usage changes without the index changing: a snapshot this old is rebuilt
 SYNC_LIMIT = 20_000  # documents: larger indexes are refreshed in the background (see ``current``)
 SMALL_PAGE = 4000  # up to this many matches, a page sorts their places instead of walking the order
 MEMBER_COST = 1 / 3
@@ -89,6 +94,7 @@ class Snapshot:
 
     def __init__(self, generation: int) -> None:
         self.generation = generation
+        self.built = time.monotonic()
         self.position: dict[int, int] = {}
         self.size = 0
         self.everything = 0
@@ -107,14 +113,21 @@ class Snapshot:
     def load(self, alias: str = DEFAULT_DB_ALIAS) -> Snapshot:
         with connections[alias].cursor() as cursor:
             cursor.execute(
-                "SELECT id, status, publisher_id, modified, title_sort FROM search_document ORDER BY id"
+                "SELECT id, status, publisher_id, modified, title_sort, dataset_id FROM search_document "
+                "ORDER BY id"
             )
             documents = cursor.fetchall()
+            used = engagement.popularity()
             statuses: dict[str, list[int]] = {}
             publishers: dict[str, list[int]] = {}
             self.pks = [row[0] for row in documents]
-            self.keys = {"modified": [row[3] for row in documents], "title": [row[4] for row in documents]}
-            for p, (pk, status, publisher, _, _) in enumerate(documents):
+            self.keys = {
+                "modified": [row[3] for row in documents],
+                "title": [row[4] for row in documents],
+                # zero-padded, so that text order is number order (cursors carry text keys)
+                "popularity": [f"{used.get(str(row[5]).replace('-', ''), 0):012d}" for row in documents],
+            }
+            for p, (pk, status, publisher, *_) in enumerate(documents):
                 self.position[pk] = p
                 statuses.setdefault(status, []).append(p)
                 if publisher is not None:
@@ -148,12 +161,15 @@ class Snapshot:
             for values in self.facets.values()
             for v in values
         )
-        pks, modified, title = self.pks, self.keys["modified"], self.keys["title"]
+        pks, title = self.pks, self.keys["title"]
         everyone = range(self.size)
-        # modified: newest first, then id ascending; title: A to Z, then id ascending (as the SQL did)
-        by_modified = sorted(everyone, key=lambda p: (modified[p], -pks[p]), reverse=True)
-        by_title = sorted(everyone, key=lambda p: (title[p], pks[p]))
-        for sort, order in (("modified", by_modified), ("title", by_title)):
+        # modified and popularity: largest first, then id ascending; title: A to Z, then id ascending
+        orders: dict[str, list[int]] = {}
+        for sort in DESCENDING:
+            keys = self.keys[sort]
+            orders[sort] = sorted(everyone, key=lambda p: (keys[p], -pks[p]), reverse=True)
+        orders["title"] = sorted(everyone, key=lambda p: (title[p], pks[p]))
+        for sort, order in orders.items():
             self.orders[sort] = array("I", order)
             places = array("I", bytes(4 * self.size))
             for place, p in enumerate(order):
@@ -166,7 +182,7 @@ class Snapshot:
         """Whether the document at ``place`` in the sort order comes after the cursor (key, id)."""
         p = self.orders[sort][place]
         mine, pk = self.keys[sort][p], self.pks[p]
-        if sort == "modified":
+        if sort in DESCENDING:
             return mine < key or (mine == key and pk > last)
         return mine > key or (mine == key and pk > last)
 
@@ -361,13 +377,13 @@ def current() -> Snapshot:
     now = generation()
     key = f"{connection.alias}:{connection.settings_dict.get('NAME')}"
     found = _snapshots.get(key)
-    if found is not None and found.generation == now:
+    if found is not None and found.generation == now and time.monotonic() - found.built < REFRESH_SECONDS:
         return found
     if found is not None and found.size > SYNC_LIMIT:
         _refresh_later(key, connection.alias)
         return found
     with _lock:
         found = _snapshots.get(key)
-        if found is None or found.generation != now:
+        if found is None or found.generation != now or time.monotonic() - found.built >= REFRESH_SECONDS:
             found = _snapshots[key] = Snapshot(now).load(connection.alias)
     return found

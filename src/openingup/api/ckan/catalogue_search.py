@@ -3,8 +3,9 @@
 
 The search itself is :func:`_search`, through the search index: every word of ``q`` must match (stemmed
 per language), the clauses become the index's facet filters, and the count and facets come from the
-index; pages in best-match or title order too, other orders page over the catalogue. ``fq`` understands ``field:value`` and ``field:"quoted value"`` clauses joined
-by spaces, ``+`` or ``AND`` over ``organization``, ``owner_org``, ``name``, ``id``, ``tags``, ``groups``,
+index; pages in best-match, title or recent-use (``views_recent``) order too, other orders page over
+the catalogue. ``fq`` understands ``field:value`` and ``field:"quoted value"`` clauses joined by spaces,
+``+`` or ``AND`` over ``organization``, ``owner_org``, ``name``, ``id``, ``tags``, ``groups``,
 ``res_format`` and ``license_id`` (and ``*:*``); anything else is a Validation Error naming ``fq``, never
 passed to a search engine. ``rows`` is at most 1000 for anonymous callers and members without the editor
 role; administrators and editors may ask for any number (authorised bulk clients).
@@ -66,6 +67,8 @@ SORTS = {
     "name": "slug",
     "title_string": "title",
     "score": None,
+    "views_recent": None,  # CKAN's tracking sorts: use in the last 90 days, through the search index
+    "views_total": None,
 }
 
 
@@ -235,6 +238,8 @@ def _index_sort(sort: str, q: str) -> str | None:
         return "relevance"
     if first == "title_string asc":
         return "title"
+    if first in ("views_recent desc", "views_total desc"):
+        return "popularity"
     return None
 
 

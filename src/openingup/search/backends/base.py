@@ -28,7 +28,7 @@ from openingup.search.documents import FACETS, Document
 from openingup.search.languages import stem_text, words
 from openingup.search.snippets import snippet
 
-SORTS = ("relevance", "modified", "title")
+SORTS = ("relevance", "modified", "title", "popularity")  # popularity: use in the last 90 days
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_LIMIT = 1000

@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from openingup.catalogue import queries, rdf
+from openingup.engagement import services as engagement
 from openingup.exchange.dcat import profiles
 from openingup.web.presentation import media_type_code
 from openingup.web.views.common import not_found, service_errors
@@ -118,6 +119,7 @@ def download(request: HttpRequest, pk: uuid.UUID, name: str) -> HttpResponseBase
     content_type = media_type_code(distribution.media_type) if distribution.media_type else ""
     if "/" not in content_type:
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    engagement.record_download(dataset_id=distribution.dataset_id)
     return FileResponse(
         distribution.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
     )

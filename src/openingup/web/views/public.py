@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from openingup.catalogue import queries, records, services
 from openingup.catalogue.models import Dataset
+from openingup.engagement import services as engagement
 from openingup.harvest import queries as harvest_queries
 from openingup.organisations import permissions
 from openingup.organisations import services as org_services
@@ -180,6 +181,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if fmt != "html":
         response = twin_response(dataset, fmt)
     else:
+        engagement.record_view(dataset_id=dataset.pk)
         response = render(request, "web/dataset_detail.html", _detail_context(request, dataset))
     patch_vary_headers(response, ["Accept"])
     return response

@@ -339,6 +339,7 @@ def _html(request: HttpRequest, criteria: Criteria, result: SearchResult | None,
         ("relevance", _("Relevance")),
         ("modified", _("Last modified")),
         ("title", _("Title")),
+        ("popularity", _("Most used")),
     ]
     hidden = [(PARAMS[name], value) for name, values in criteria.filters.items() for value in values]
     context = {
