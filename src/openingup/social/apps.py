@@ -9,3 +9,4 @@ class SocialConfig(AppConfig):
     def ready(self) -> None:
         from openingup.social import tasks  # noqa: F401  registers the background tasks
         from openingup.social.connectors import builtin  # noqa: F401  registers the built-in connectors
+        from openingup.social.publishing import announcements  # noqa: F401  subscribes the announcements

@@ -15,3 +15,7 @@ CONVERSATION_ASSIGNED = "social.conversation_assigned"
 CONVERSATION_ANSWERED = "social.conversation_answered"
 CONVERSATION_CONVERTED = "social.conversation_converted"
 CONVERSATION_CLOSED = "social.conversation_closed"
+POST_SUBMITTED = "social.post_submitted"  # post_id
+POST_APPROVED = "social.post_approved"  # post_id
+POST_REJECTED = "social.post_rejected"  # post_id
+POST_PUBLISHED = "social.post_published"  # post_id, status (published | scheduled | failed)

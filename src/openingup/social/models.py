@@ -20,6 +20,7 @@ class Channel(models.Model):
         MASTODON = "mastodon"
         BLUESKY = "bluesky"
         RSS = "rss"
+        FEED = "feed"  # the organisation's own outgoing RSS feed
         TWITTER = "twitter"
         FACEBOOK = "facebook"
 
@@ -168,6 +169,7 @@ class MessageRevision(models.Model):
 
 
 # The webcare inbox's models live in their own module; imported here so Django registers them.
+from openingup.social.archive.models import ArchiveCheckpoint, ArchiveEntry  # noqa: E402, F401
 from openingup.social.inbox.models import (  # noqa: E402, F401
     BusinessHours,
     CannedReply,
@@ -177,3 +179,4 @@ from openingup.social.inbox.models import (  # noqa: E402, F401
     ResponseTarget,
     SavedView,
 )
+from openingup.social.publishing.models import AnnouncementRule, Post, PostTarget  # noqa: E402, F401

@@ -24,6 +24,7 @@ from openingup.core.errors import FieldProblem, InvalidInput, PermissionDenied
 from openingup.core.events import publish
 from openingup.organisations.models import Organisation
 from openingup.social import crypto, events, permissions
+from openingup.social.archive import chain as archive
 from openingup.social.connectors import (
     ChannelConfig,
     ConnectorError,
@@ -210,6 +211,7 @@ def _record_one(channel: Channel, item: Item, announce: bool) -> str:
             _keep_revision(existing, MessageRevision.Reason.DELETED)
             existing.deleted_at = timezone.now()
             existing.save(update_fields=["deleted_at"])
+            archive.record_message(archive.ArchiveEntry.Kind.DELETED, existing)
             publish(events.MESSAGE_DELETED, channel_id=str(channel.pk), message_id=existing.pk)
             return "deleted"
         same = (existing.text, existing.html, existing.media, existing.edited_at) == (
@@ -226,6 +228,7 @@ def _record_one(channel: Channel, item: Item, announce: bool) -> str:
         existing.raw, existing.content_hash = item.raw, content_hash(item.raw)
         _enrich(existing)
         existing.save()
+        archive.record_message(archive.ArchiveEntry.Kind.EDITED, existing)
         inbox.note_edited(message=existing)
         publish(events.MESSAGE_EDITED, channel_id=str(channel.pk), message_id=existing.pk)
         return "updated"
@@ -260,6 +263,10 @@ def _record_one(channel: Channel, item: Item, announce: bool) -> str:
     )
     _enrich(message)
     message.save()
+    archive.record_message(
+        archive.ArchiveEntry.Kind.SENT if message.direction == "out" else archive.ArchiveEntry.Kind.RECEIVED,
+        message,
+    )
     Message.objects.filter(
         channel=channel, in_reply_to_external_id=message.external_id, in_reply_to=None
     ).update(in_reply_to=message)

@@ -23,3 +23,23 @@ def poll(progress: Progress, *, channel_id: str = "") -> dict[str, Any]:
         result[str(channel.pk)] = {"recorded": report.recorded.in_words(), "error": report.error}
         progress.update(100 * n / max(len(listed), 1), f"{n} of {len(listed)} channels")
     return result
+
+
+@task("social.publish_due")
+def publish_due(progress: Progress) -> dict[str, Any]:
+    """Send every approved post whose time has come (Bluesky's client-side scheduling)."""
+    from openingup.social.publishing import services as publishing
+
+    posts = publishing.publish_due()
+    progress.update(100, f"{len(posts)} posts")
+    return {str(post.pk): post.status for post in posts}
+
+
+@task("social.archive_retention")
+def archive_retention(progress: Progress, *, remove: bool = False) -> dict[str, Any]:
+    """Report (and with ``remove``, remove) archive entries past their retention."""
+    from openingup.social.archive import retention
+
+    report = retention.apply(remove=remove)
+    progress.update(100, report.in_words())
+    return {"removable": dict(report.removable), "held_back": report.held_back, "removed": report.removed}

@@ -27,10 +27,15 @@ from openingup.web.views.reports import form as report_form
 from openingup.web.views.reports import lookups as report_lookups
 from openingup.web.views.reports import pages as report_pages
 from openingup.web.views.reports import satisfaction as report_satisfaction
+from openingup.web.views.social import announcements as social_announcements
+from openingup.web.views.social import archive as social_archive
+from openingup.web.views.social import calendar as social_calendar
 from openingup.web.views.social import conversation as social_conversation
 from openingup.web.views.social import dashboard as social_dashboard
+from openingup.web.views.social import feed as social_feed
 from openingup.web.views.social import inbox as social_inbox
 from openingup.web.views.social import library as social_library
+from openingup.web.views.social import publishing as social_publishing
 
 app_name = "web"
 
@@ -118,6 +123,17 @@ urlpatterns = [
     path("social/library/", social_library.library, name="social-library"),
     path("social/library/canned/<int:pk>/delete/", social_library.canned_delete, name="social-canned-delete"),
     path("social/dashboard/", social_dashboard.dashboard, name="social-dashboard"),
+    path("social/posts/new/", social_publishing.compose, name="social-compose"),
+    path("social/posts/<int:pk>/", social_publishing.post, name="social-post"),
+    path("social/calendar/", social_calendar.calendar, name="social-calendar"),
+    path("social/archive/", social_archive.archive, name="social-archive"),
+    path("social/feeds/<uuid:pk>/rss.xml", social_feed.feed, name="social-feed"),
+    path("social/announcements/", social_announcements.announcements, name="social-announcements"),
+    path(
+        "social/announcements/<int:pk>/toggle/",
+        social_announcements.toggle,
+        name="social-announcement-toggle",
+    ),
     path("organisations/", public.organisation_list, name="organisations"),
     path("organisations/<slug:slug>/", public.organisation_detail, name="organisation"),
     path(

@@ -7,13 +7,18 @@ import json
 import sys
 from pathlib import Path
 
+from openingup.cli.commands import social_archive_cmd
 from openingup.cli.commands.common import fail, migrate
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("social", help="Social media channels, messages and enrichment.")
     inner = p.add_subparsers(
-        dest="action", metavar="ACTION", required=True, help="channel, poll, import, messages, evaluate"
+        dest="action",
+        metavar="ACTION",
+        required=True,
+        help="channel, poll, import, messages, evaluate, publish-due, archive-export, archive-verify, "
+        "archive-retention",
     )
 
     channel = inner.add_parser("channel", help="Manage channels.")
@@ -22,7 +27,10 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     add_channel = channel_actions.add_parser("add", help="Add a channel; its id is printed on the last line.")
     add_channel.add_argument(
-        "--type", required=True, choices=["mastodon", "bluesky", "rss"], help="The channel's platform."
+        "--type",
+        required=True,
+        choices=["mastodon", "bluesky", "rss", "feed"],
+        help="The channel's platform (feed: the organisation's own outgoing RSS feed).",
     )
     add_channel.add_argument(
         "--base-url", required=True, help="Instance, PDS or feed address (http or https)."
@@ -70,6 +78,7 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "evaluate", help="Score language detection and sentiment on the labelled set, per language."
     )
     evaluate.set_defaults(run=run_evaluate)
+    social_archive_cmd.add_actions(inner)
 
 
 def _organisation(slug: str):  # type: ignore[no-untyped-def]

@@ -8,9 +8,10 @@ need the handle's DID: ``resolve`` returns it, or None to leave that mention as 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
+
+from openingup.social.connectors.graphemes import count as count_graphemes
 
 MENTION = re.compile(
     r"(?:^|\W)(@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
@@ -77,19 +78,5 @@ def detect(text: str, resolve: Callable[[str], str | None]) -> list[dict[str, An
 
 
 def graphemes(text: str) -> int:
-    """Approximate user-perceived characters: combining marks, variation selectors, skin tones and
-    characters joined by a zero-width joiner do not count on their own (Bluesky counts graphemes)."""
-    count = 0
-    joined = False
-    for char in text:
-        code = ord(char)
-        if char == "\u200d":
-            joined = True
-            continue
-        if joined:
-            joined = False
-            continue
-        if unicodedata.combining(char) or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
-            continue
-        count += 1
-    return count
+    """User-perceived characters (grapheme clusters), as Bluesky counts them."""
+    return count_graphemes(text)

@@ -1,0 +1,1 @@
+"""The archive: an append-only, hash-chained record of everything sent and received."""

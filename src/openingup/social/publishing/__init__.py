@@ -1,0 +1,1 @@
+"""Publishing: compose once for several channels, approve by a second person, schedule, announce."""
