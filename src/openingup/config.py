@@ -149,6 +149,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Default target for closing a social conversation, in business hours (per channel).",
     ),
     Setting(
+        "OPENINGUP_SOCIAL_ARCHIVE_RETENTION",
+        "",
+        "Years the social archive keeps each kind of entry ('received=7, sent=10, edited=7, deleted=7, "
+        "published=10'); kinds not named, or empty: kept for ever.",
+    ),
+    Setting(
         "OPENINGUP_SOCIAL_TRACKING_URL",
         "",
         "Address of a service request's tracking page, with {id} and {token}; empty: the reporting app's.",
@@ -197,6 +203,21 @@ SETTINGS: tuple[Setting, ...] = (
         "OPENINGUP_REPORTS_CLASSIFIER_THRESHOLD",
         "0.4",
         "Least confidence (0–1) for the report classifier to suggest a service; below it, suggest `other`.",
+    ),
+    Setting(
+        "OPENINGUP_REPORTS_ANONYMISE_DAYS",
+        "90",
+        "Days after a report was closed before its reporter's contact data and the e-mails sent are removed.",
+    ),
+    Setting(
+        "OPENINGUP_REPORTS_RETENTION_YEARS",
+        "7",
+        "Years after filing before a report is deleted with its updates and photos.",
+    ),
+    Setting(
+        "OPENINGUP_REPORTS_OPEN_DATA_DESCRIPTIONS",
+        "false",
+        "Include the reporters' free-text descriptions in the open dataset of reports (off: left out).",
     ),
 )
 
