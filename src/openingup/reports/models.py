@@ -402,5 +402,24 @@ class Address(models.Model):
         return f"{line}, {place}" if place else line
 
 
+class OpenDataset(models.Model):
+    """The open dataset of a jurisdiction's reports in the catalogue: made once, its CSV distribution
+    replaced every day (see :mod:`openingup.reports.opendata`)."""
+
+    jurisdiction = models.OneToOneField(Jurisdiction, on_delete=models.CASCADE, related_name="open_dataset")
+    dataset = models.ForeignKey("catalogue.Dataset", on_delete=models.CASCADE, related_name="+")
+    distribution = models.ForeignKey(
+        "catalogue.Distribution", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rows = models.PositiveIntegerField(default=0, help_text="Reports in the file last published.")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_open_dataset"
+
+    def __str__(self) -> str:
+        return f"open dataset of {self.jurisdiction.code}"
+
+
 # Classification keeps its own rows (model versions, corrections) beside the requests.
 from openingup.reports.classify.models import ClassifierModel, ServiceCorrection  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""``openingup reports``: train the report classifier, print its evaluation, try a suggestion."""
+"""``openingup reports``: train the report classifier, print its evaluation, try a suggestion; the
+privacy run (``anonymise``) and the open dataset (``publish-dataset``), both for a daily cron."""
 
 from __future__ import annotations
 
@@ -11,9 +12,14 @@ from openingup.cli.commands.common import fail, migrate
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("reports", help="Citizen reports: the classifier that suggests a service.")
+    p = sub.add_parser(
+        "reports", help="Citizen reports: the service classifier, privacy and the open dataset."
+    )
     inner = p.add_subparsers(
-        dest="action", metavar="ACTION", required=True, help="train, evaluate, suggest, correct"
+        dest="action",
+        metavar="ACTION",
+        required=True,
+        help="train, evaluate, suggest, correct, anonymise, publish-dataset",
     )
     train = inner.add_parser("train", help="Train on the seed set and the history; make the model active.")
     train.add_argument("--format", choices=["text", "json"], default="text", help="How to print the report.")
@@ -36,6 +42,16 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     correct.add_argument("request_id", help="The request's id (its Open311 service_request_id).")
     correct.add_argument("service_code", help="The service it really belongs to.")
     correct.set_defaults(run=run_correct)
+    anonymise = inner.add_parser(
+        "anonymise",
+        help="Remove reporters' contact data after the set period; delete reports past the retention.",
+    )
+    anonymise.add_argument("--dry-run", action="store_true", help="Only print what would change.")
+    anonymise.set_defaults(run=run_anonymise)
+    dataset = inner.add_parser(
+        "publish-dataset", help="Publish today's open dataset of reports in the catalogue (daily)."
+    )
+    dataset.set_defaults(run=run_publish_dataset)
 
 
 def _print(report_data: dict[str, Any], heading: str, fmt: str) -> None:
@@ -116,4 +132,44 @@ def run_correct(args: argparse.Namespace) -> int:
         f"request {request.pk} moved from {correction.previous_service.code} to {correction.service.code}; "
         "run `openingup reports train` to learn from it"
     )
+    return 0
+
+
+def run_anonymise(args: argparse.Namespace) -> int:
+    from openingup.reports import privacy
+
+    migrate()
+    try:
+        anonymised = privacy.anonymise_due(dry_run=args.dry_run)
+        deleted = privacy.purge_expired(dry_run=args.dry_run)
+    except ValueError as exc:
+        return fail(str(exc))
+    verb = "would be" if args.dry_run else "were"
+    print(
+        f"anonymised ({verb}): {anonymised['requests']} requests, {anonymised['reporters']} reporters, "
+        f"{anonymised['followers']} followers, {anonymised['mails']} e-mails, "
+        f"{anonymised['comments']} comments, {anonymised['notes']} internal notes"
+    )
+    print(
+        f"deleted ({verb}): {deleted['requests']} requests, {deleted['updates']} updates, "
+        f"{deleted['photos']} photos, {deleted['mails']} e-mails"
+    )
+    return 0
+
+
+def run_publish_dataset(args: argparse.Namespace) -> int:
+    from openingup.core.errors import InvalidInput
+    from openingup.reports import opendata
+
+    migrate()
+    try:
+        published = opendata.publish_all()
+    except InvalidInput as exc:
+        details = "; ".join(f"{p.field}: {p.problem}" for p in exc.problems)
+        return fail(f"{exc.message} {details} (the previous file is unchanged)")
+    if not published:
+        return fail("there is no jurisdiction: set one up before publishing its reports")
+    for p in published:
+        state = "created" if p.created else ("updated" if p.changed else "unchanged")
+        print(f"{p.link.jurisdiction.code}: {p.link.rows} reports, dataset {p.link.dataset.slug} {state}")
     return 0
