@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from openingup.catalogue.models import Catalogue, DataService, Dataset, DatasetSeries, Distribution, Status
 from openingup.core.errors import NotFound
@@ -124,47 +124,26 @@ def filtered_datasets(user: Any, f: DatasetFilter) -> QuerySet[Dataset]:
     return rows.distinct().order_by("-updated_at", "pk")
 
 
-_THEMES = {  # one row per (dataset, theme): the JSON list unnested by the database
-    "sqlite": "SELECT t.value, COUNT(DISTINCT d.id) FROM {table} d, json_each(d.themes) t "
-    "WHERE d.id IN ({ids}) GROUP BY t.value ORDER BY 2 DESC, 1 LIMIT %s",
-    "postgresql": "SELECT t.value, COUNT(DISTINCT d.id) FROM {table} d "
-    "CROSS JOIN LATERAL jsonb_array_elements_text(d.themes) AS t(value) "
-    "WHERE d.id IN ({ids}) GROUP BY t.value ORDER BY 2 DESC, 1 LIMIT %s",
-}
-TOP = 20
-
-
 def facet_counts(rows: QuerySet[Dataset]) -> dict[str, list[tuple[str, int]]]:
-    """Counts per publisher, theme, format, licence and HVD over the given datasets (the 20 largest of
-    each, count descending then value), each one aggregate query in the database."""
-    ids = rows.order_by().values("pk")
-    chosen = Dataset.objects.filter(pk__in=ids)
-    out: dict[str, list[tuple[str, int]]] = {}
-    publishers = (
-        chosen.exclude(publisher=None)
-        .values_list("publisher__slug")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "publisher__slug")[:TOP]
-    )
-    out["publisher"] = [(slug, n) for slug, n in publishers]
-    sql, params = ids.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _THEMES[connection.vendor].format(table=Dataset._meta.db_table, ids=sql), [*params, TOP]
-        )
-        out["theme"] = [(str(value), int(n)) for value, n in cursor.fetchall()]
-    for name in ("format", "licence"):
-        values = (
-            Distribution.objects.filter(dataset__in=ids)
-            .exclude(**{name: ""})
-            .values_list(name)
-            .annotate(n=Count("dataset", distinct=True))
-            .order_by("-n", name)[:TOP]
-        )
-        out[name] = [(value, n) for value, n in values]
-    hvd = chosen.exclude(hvd_categories=[]).count()
-    out["hvd"] = [("yes", hvd)] if hvd else []
-    return {name: values for name, values in out.items() if values}
+    """Counts per publisher, theme, format, licence and HVD over the given datasets."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    ids = []
+    for pk, slug, themes, hvd in rows.values_list("pk", "publisher__slug", "themes", "hvd_categories"):
+        ids.append(pk)
+        if slug:
+            counts["publisher"][slug] += 1
+        counts["theme"].update(set(themes or []))
+        if hvd:
+            counts["hvd"]["yes"] += 1
+    seen: set[tuple[Any, str, str]] = set()
+    for dataset_id, fmt, licence in Distribution.objects.filter(dataset_id__in=ids).values_list(
+        "dataset_id", "format", "licence"
+    ):
+        for name, value in (("format", fmt), ("licence", licence)):
+            if value and (dataset_id, name, value) not in seen:
+                seen.add((dataset_id, name, value))
+                counts[name][value] += 1
+    return {name: c.most_common(20) for name, c in counts.items() if c}
 
 
 def list_datasets(
