@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from openingup.datastore.maps import Feature, bounds, parse_bbox, svg_map
+from openingup.datastore.charts import svg_element
+from openingup.datastore.maps import Feature, bounds, fitted_height, parse_bbox, svg_map
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 AMSTERDAM = (4.80, 52.30, 4.95, 52.40)
@@ -338,3 +339,132 @@ def test_parse_bbox(text: str, expected: tuple[float, float, float, float]) -> N
 def test_parse_bbox_errors_say_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_bbox(text)
+
+
+def test_features_choose_their_shape_colour_class_and_link_name() -> None:
+    features = [
+        Feature({"type": "Point", "coordinates": [4.8, 52.3]}, "plain", css_class="quiet"),
+        Feature(
+            {"type": "Point", "coordinates": [4.9, 52.35]}, "b", "/b", colour="#0a4f8f", css_class="m m-open"
+        ),
+        Feature(
+            {"type": "Point", "coordinates": [4.9, 52.35]},
+            "c",
+            "/c",
+            shape="square",
+            colour="#a4001d",
+            css_class="m m-late",
+            aria_label="Report c (late) <now>",
+        ),
+    ]
+    svg = svg_map(features, title="t", bbox=AMSTERDAM, point_radius=7)
+    points = group(parse(svg), "points")
+    plain, b, c = list(points)
+    assert plain.tag.endswith("circle") and plain.get("class") == "quiet" and plain.get("r") == "7"
+    assert [b.get("href"), b.get("class"), b.get("aria-label")] == ["/b", "m m-open", "b"]
+    assert c.get("aria-label") == "Report c (late) <now>" and "&lt;now&gt;" in svg
+    circle, square = b.find("svg:circle", NS), c.find("svg:rect", NS)
+    assert circle is not None and circle.get("fill") == "#0a4f8f" and circle.get("class") is None
+    assert square is not None and square.get("fill") == "#a4001d"
+    assert (square.get("width"), square.get("height")) == ("14", "14")
+    # The square is centred where the circle of the same position is: drawn in the order given, on top.
+    assert float(square.get("x", "")) + 7 == pytest.approx(float(circle.get("cx", "")), abs=0.1)
+    assert float(square.get("y", "")) + 7 == pytest.approx(float(circle.get("cy", "")), abs=0.1)
+
+
+def test_a_map_with_links_is_a_named_group_and_one_without_an_image() -> None:
+    linked = parse(svg_map([point(4.9, 52.37, "Dam", "/dam")], title="Squares"))
+    assert linked.get("role") == "group"
+    title_id, desc_id = linked.get("aria-labelledby"), linked.get("aria-describedby")
+    assert linked.findtext(f"svg:title[@id='{title_id}']", namespaces=NS) == "Squares"
+    assert linked.find(f"svg:desc[@id='{desc_id}']", NS) is not None
+    for features in ([point(4.9, 52.37, "Dam")], [point(4.9, 52.37, "x", "javascript:alert(1)")]):
+        root = parse(svg_map(features, title="Squares"))
+        assert root.get("role") == "img" and root.get("aria-describedby") is None
+    # A link only among the points thinned away does not make a group.
+    thinned = [point(4.8 + i / 1000, 52.3, href="/x" if i % 2 else "") for i in range(10)]
+    assert parse(svg_map(thinned, title="t", max_points=5)).get("role") == "img"
+
+
+def test_a_boundary_is_a_dashed_unfilled_edge_and_lines_can_be_dashed() -> None:
+    features = [
+        Feature({"type": "Polygon", "coordinates": [SQUARE]}, colour="#2f5d3a", dashed=True, filled=False),
+        Feature({"type": "LineString", "coordinates": SQUARE[:3]}, colour="red", dashed=True),
+    ]
+    root = parse(svg_map(features, title="t"))
+    (area,) = group(root, "areas")
+    assert area.get("fill") == "none" and area.get("fill-opacity") is None
+    assert area.get("stroke") == "#2f5d3a" and area.get("stroke-dasharray") == "4.5 3"
+    (line,) = group(root, "lines")
+    assert line.get("stroke") == "red" and line.get("stroke-dasharray") == "6 4"
+    plain = group(parse(svg_map([Feature({"type": "Polygon", "coordinates": [SQUARE]})], title="t")), "areas")
+    assert plain[0].get("stroke-dasharray") is None and plain[0].get("fill-opacity") == "0.25"
+
+
+def test_a_given_description_replaces_the_generated_one() -> None:
+    root = parse(svg_map([point(4.9, 52.37)], title="t", description="Eén melding <op> de kaart."))
+    assert desc(root) == "Eén melding <op> de kaart."
+
+
+def test_subdomains_and_a_larger_tile_budget() -> None:
+    big = {"bbox": (4.0, 52.0, 5.0, 53.0), "width": 960, "height": 960}
+    few = svg_map([], title="t", tile_url="https://{s}.tile.example/{z}/{x}/{y}.png", **big)  # type: ignore[arg-type]
+    hrefs = [i.get("href", "") for i in parse(few).findall(".//svg:image", NS)]
+    assert len(hrefs) <= 16 and {h[8] for h in hrefs} <= {"a", "b", "c"} and "{s}" not in few
+    many = parse(svg_map([], title="t", tile_url="/t/{z}/{x}/{y}.png", max_tiles=64, **big))  # type: ignore[arg-type]
+    images = many.findall(".//svg:image", NS)
+    assert 16 < len(images) <= 64
+    assert int(images[0].get("href", "").split("/")[2]) > int(hrefs[0].split("/")[3])  # a finer zoom
+    assert float(images[0].get("width", "")) < 363  # tiles shown at most about twice their size
+
+
+@pytest.mark.parametrize(
+    ("bbox", "width", "expected"),
+    [
+        (AMSTERDAM, 720, round(688 * 0.10 / 0.15 / math.cos(math.radians(52.35))) + 32),  # 783
+        ((0.0, 0.0, 10.0, 0.001), 720, 160),  # a sliver: never lower than the smallest
+        ((0.0, -60.0, 0.001, 60.0), 720, 1440),  # a ribbon: never taller than twice the width
+        ((4.9, 52.37, 4.9, 52.37), 400, round(368 / math.cos(math.radians(52.37))) + 32),  # MIN_SPAN box
+    ],
+)
+def test_fitted_height_keeps_the_bbox_aspect(
+    bbox: tuple[float, float, float, float], width: int, expected: int
+) -> None:
+    assert fitted_height(bbox, width) == pytest.approx(expected, abs=3)
+    root = parse(svg_map([], title="t", bbox=bbox, width=width, height=fitted_height(bbox, width)))
+    assert root.get("viewBox") == f"0 0 {width} {fitted_height(bbox, width)}"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"shape": "star"}, "shape must be one of circle, square"),
+        ({"colour": "red;stroke:blue"}, "colour must be"),
+        ({"colour": "#12345"}, "colour must be"),
+        ({"css_class": 'a" onclick="x'}, "css_class must be"),
+        ({"css_class": "a  b"}, "css_class must be"),
+    ],
+)
+def test_bad_presentation_is_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Feature({"type": "Point", "coordinates": [4.9, 52.37]}, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"point_radius": 0}, "point_radius"),
+        ({"max_tiles": 65}, "max_tiles"),
+        ({"max_tiles": 0}, "max_tiles"),
+    ],
+)
+def test_svg_map_rejects_bad_sizes(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        svg_map([], title="t", **kwargs)
+
+
+def test_fitted_height_and_the_root_refuse_bad_input() -> None:
+    with pytest.raises(ValueError, match="minimum must not exceed"):
+        fitted_height((5, 52, 4, 53), 720)
+    with pytest.raises(ValueError, match="role must be 'img' or 'group'"):
+        svg_element("c1", 720, 480, "t", "d", "", role="link")

@@ -1,5 +1,6 @@
 """End to end in headless Chromium: a citizen files a report with a photo on the map; it lands routed in
-the right queue; a status change e-mails the reporter; Open311 GET requests shows it. Every page on
+the right queue (the parks department's back-office queue lists it); staff change its status there with
+a canned reply and a preview, which e-mails the reporter; Open311 GET requests shows it. Every page on
 the way is checked with axe-core (WCAG 2.1 A/AA). Skipped when Chromium or axe-core is missing."""
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from openingup.core import tasks
+from openingup.organisations import services as organisations
 from openingup.organisations.models import Organisation
 from openingup.reports import services
-from openingup.reports.models import Service, ServiceRequest
+from openingup.reports.models import CannedReply, Service, ServiceRequest
 from tests.browser import axe_violations, axe_violations_here, format_violations
+from tests.conftest import PASSWORD
 from tests.reports.images import png
+from tests.web.test_accessibility import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,8 +54,16 @@ def assert_accessible(browser: Any) -> None:
     assert violations == [], f"{browser.current_url}:\n{format_violations(violations)}"
 
 
+@pytest.fixture
+def gardener(parks: Organisation, django_user_model: Any, admin_user_: Any) -> Any:
+    """Staff of the parks department (an editor), who log in with :data:`PASSWORD`."""
+    person = django_user_model.objects.create_user(username="gardener", password=PASSWORD)
+    organisations.add_member(actor=admin_user_, organisation=parks, user=person, role="editor")
+    return person
+
+
 def test_a_citizen_reports_on_the_map_and_hears_back(
-    browser: Any, live_server: Any, town: Service, parks: Organisation, tmp_path: Path
+    browser: Any, live_server: Any, town: Service, parks: Organisation, gardener: Any, tmp_path: Path
 ) -> None:
     photo = tmp_path / "bench.png"
     photo.write_bytes(png((400, 300)))
@@ -84,25 +96,65 @@ def test_a_citizen_reports_on_the_map_and_hears_back(
 
     tasks.in_process_backend().join()
     assert [m.to for m in mail.outbox] == [["citizen@example.org"]]  # "we received your report"
-    services.change_status(
-        actor=None, request=filed, status="in_progress", note="The park crew is on its way."
+
+    # The parks department's queue lists it; staff change its status with a canned reply, previewed.
+    CannedReply.objects.create(
+        title="Crew on its way",
+        language="en",
+        status="in_progress",
+        body="The park crew is on its way to {address}.",
     )
+    log_in(browser, live_server.url, gardener.get_username())
+    browser.get(f"{live_server.url}/reports/office/?department=parks")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, f'a[href="/reports/office/requests/{filed.pk}/"]')
+    )
+    assert_accessible(browser)
+    browser.get(f"{live_server.url}/reports/office/?department=roads")
+    assert not browser.find_elements(By.CSS_SELECTOR, f'a[href="/reports/office/requests/{filed.pk}/"]')
+    browser.get(f"{live_server.url}/reports/office/map/?department=parks")
+    assert browser.find_elements(By.CSS_SELECTOR, f'svg a[href="/reports/office/requests/{filed.pk}/"]')
+    assert_accessible(browser)
+    browser.get(f"{live_server.url}/reports/office/?department=parks")
+    browser.find_element(By.CSS_SELECTOR, f'a[href="/reports/office/requests/{filed.pk}/"]').click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "status-form"))
+    assert "citizen@example.org" in browser.page_source and "Litter in the east: parks" in browser.page_source
+    assert_accessible(browser)
+    Select(browser.find_element(By.ID, "status_reply")).select_by_visible_text("Crew on its way (en)")
+    message = browser.find_element(By.ID, "status_message")
+    WebDriverWait(browser, 5).until(lambda d: message.get_attribute("value"))  # filled by the script
+    place = filed.address_string or f"{filed.lat:.5f}, {filed.long:.5f}"
+    assert message.get_attribute("value") == f"The park crew is on its way to {place}."
+    assert Select(browser.find_element(By.ID, "status_status")).first_selected_option.get_attribute(
+        "value"
+    ) == ("in_progress")
+    browser.find_element(By.CSS_SELECTOR, "button[name=preview]").click()
+    WebDriverWait(browser, 10).until(lambda d: "Check before sending" in d.page_source)
+    assert f"Report {filed.pk}: In progress" in browser.page_source
+    assert_accessible(browser)
+    assert ServiceRequest.objects.get().status == "received" and len(mail.outbox) == 1  # nothing sent yet
+    browser.find_element(By.CSS_SELECTOR, "button[name=confirm]").click()
+    WebDriverWait(browser, 10).until(lambda d: "The status is now" in d.page_source)
     tasks.in_process_backend().join()
     WebDriverWait(browser, 10).until(lambda d: len(mail.outbox) == 2)
     changed = mail.outbox[1]
     assert changed.to == ["citizen@example.org"] and changed.subject == f"Report {filed.pk}: In progress"
-    assert "The park crew is on its way." in changed.body
+    assert "The park crew is on its way" in changed.body
 
     browser.get(f"{live_server.url}/report/track/{filed.token}/")
-    WebDriverWait(browser, 15).until(lambda d: "The park crew is on its way." in d.page_source)
+    WebDriverWait(browser, 15).until(lambda d: "The park crew is on its way" in d.page_source)
     assert "citizen@example.org" not in browser.page_source
     assert_accessible(browser)
 
-    browser.get(f"{live_server.url}/open311/v2/requests.json?service_code=litter")
+    browser.get(f"{live_server.url}/open311/v2/requests.json?service_code=litter&extensions=true")
     text = WebDriverWait(browser, 15).until(lambda d: d.find_element(By.TAG_NAME, "body").text)
     body = json.loads(text)
     assert [(r["service_request_id"], r["status"]) for r in body] == [(str(filed.pk), "open")]
     assert body[0]["media_url"] == filed.media_url and body[0]["agency_responsible"] == "Parks"
+    assert body[0]["status_notes"] == f"The park crew is on its way to {place}."
+    assert body[0]["extended_attributes"]["workflow_status"] == "in_progress"
+    assert body[0]["extended_attributes"]["extended_status"] == "in_progress"
+    assert "citizen@example.org" not in text
 
 
 def test_nearby_reports_and_the_satisfaction_question_are_accessible(

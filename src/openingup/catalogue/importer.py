@@ -32,6 +32,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    datasets: dict[str, Dataset] = field(default_factory=dict)  # what was written, by URI (or slug)
 
     @property
     def total(self) -> int:
@@ -98,6 +99,7 @@ def _import_dataset(
             )
         services.add_distribution(actor=actor, dataset=dataset, data=dist, strict=False)
     (report.updated if existing else report.created).append(uri or dataset.slug)
+    report.datasets[uri or dataset.slug] = dataset
 
 
 def import_records(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -121,6 +123,46 @@ def send(
                     return Answer(str(response.url), response.status_code, response.headers, bytes(body))
             except httpx.HTTPError as exc:
                 raise ValueError(f"{url} could not be reached: {exc}") from exc
+        raise ValueError(f"more than {MAX_REDIRECTS} redirects starting from the given URL")
+
+
+@contextmanager
+def stream(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    params: dict[str, Any] | list[tuple[str, Any]] | None = None,
+    transport: httpx.BaseTransport | None = None,
+    idle_timeout: float | None = None,
+) -> Iterator[httpx.Response]:
+    """GET a URL that answers without end (server-sent events) and yield the open response, whatever its
+    status, to be read with ``iter_bytes``; closed on leaving the block.
+
+    The same checks as :func:`send` for every hop (UnsafeURL, at most 5 redirects); a read that waits
+    longer than ``idle_timeout`` seconds (default ``OPENINGUP_HTTP_TIMEOUT``) fails. There is no body
+    limit: the reader bounds what it keeps. ValueError for network failures while connecting (reading
+    raises ``httpx`` errors, which the reader treats as a dropped connection).
+    """
+    seconds = float(config.get_int("OPENINGUP_HTTP_TIMEOUT"))
+    timeout = httpx.Timeout(seconds, read=idle_timeout or seconds)
+    sent = {"Accept": "text/event-stream", "User-Agent": "OpeningUp/0.1", **(headers or {})}
+    with httpx.Client(transport=transport, timeout=timeout, follow_redirects=False) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(url)
+            try:
+                request = client.build_request("GET", url, headers=sent, params=params)
+                response = client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                raise ValueError(f"{url} could not be reached: {exc}") from exc
+            try:
+                if response.status_code in REDIRECTS and "location" in response.headers:
+                    url = urljoin(str(response.url), response.headers.get("location", ""))
+                    params = None
+                    continue
+                yield response
+                return
+            finally:
+                response.close()
         raise ValueError(f"more than {MAX_REDIRECTS} redirects starting from the given URL")
 
 

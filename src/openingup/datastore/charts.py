@@ -26,9 +26,9 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 # Overlays drawn in white on the series colour, one per series (the first is plain).
 _PATTERNS: tuple[str, ...] = ("", "M0 8L8 0M-2 2L2-2M6 10L10 6", "M2 4h.1M6 0h.1M6 8h.1", "M0 4H8", "M4 0V8")
 _PATTERNS += ("M0 0L8 8M-2 6L2 10M6-2L10 2", "M0 4H8M4 0V8", "M0 8L8 0M0 0L8 8")
-_DASHES = ("", "6 3", "2 3", "8 3 2 3", "12 4", "4 2 1 2", "1 2", "10 2 2 2")
-_MARKERS: tuple[str, ...] = ("M-3.5 0a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0", "M-3-3h6v6h-6Z", "M0-4L4 3H-4Z")
-_MARKERS += ("M0-4.5L4.5 0L0 4.5L-4.5 0Z", "M-4 3L0-4L4 3M0 4V-4", "M-3.5-3.5L3.5 3.5M-3.5 3.5L3.5-3.5")
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "12 4", "4 2 1 2", "1 2", "10 2 2 2")
+MARKERS: tuple[str, ...] = ("M-3.5 0a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0-7 0", "M-3-3h6v6h-6Z", "M0-4L4 3H-4Z")
+MARKERS += ("M0-4.5L4.5 0L0 4.5L-4.5 0Z", "M-4 3L0-4L4 3M0 4V-4", "M-3.5-3.5L3.5 3.5M-3.5 3.5L3.5-3.5")
 _MIDDLE, _HEADING = ' text-anchor="middle"', ' text-anchor="middle" font-size="15" font-weight="bold"'
 _OVERLAY = 'stroke="#fff" stroke-width="2" stroke-linecap="round"'
 _CHAR_PX = 6.6  # rough width of one 12px character, for fitting labels
@@ -49,7 +49,7 @@ def escape(text: object) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _n(x: float) -> str:
+def num(x: float) -> str:
     """A coordinate with at most one decimal (``-0`` becomes ``0``)."""
     text = f"{x:.1f}".removesuffix(".0")
     return "0" if text == "-0" else text
@@ -105,17 +105,31 @@ def _tick_labels(ticks: Sequence[float]) -> list[str]:
     return labels
 
 
-def _uid(*parts: object) -> str:
+def chart_id(*parts: object) -> str:
     return "c" + hashlib.blake2s(repr(parts).encode(), digest_size=5).hexdigest()
 
 
-def svg_element(uid: str, width: int, height: int, title: str, desc: str, body: str) -> str:
-    """The root element shared by charts and maps: viewBox, no fixed size, named by ``<title>``/``<desc>``."""
+def svg_element(
+    uid: str, width: int, height: int, title: str, desc: str, body: str, *, role: str = "img"
+) -> str:
+    """The root element shared by charts and maps: viewBox, no fixed size, named by ``<title>``/``<desc>``.
+
+    ``role="img"`` (the default) makes the whole drawing one image named by its title and description.
+    ``role="group"`` is for drawings with links inside (an image's content is hidden from assistive
+    technology): the group is named by the title and described by the description.
+    """
     if width < 160 or height < 120:
         raise ValueError(f"a chart or map needs at least 160×120 units, got {width}×{height}")
+    if role not in ("img", "group"):
+        raise ValueError(f"role must be 'img' or 'group', got {role!r}")
+    named = (
+        f'aria-labelledby="{uid}-t {uid}-d"'
+        if role == "img"
+        else f'aria-labelledby="{uid}-t" aria-describedby="{uid}-d"'
+    )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{uid}-t {uid}-d" style="max-width:{width}px;height:auto" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="{role}" '
+        f'{named} style="max-width:{width}px;height:auto" '
         f'font-family="{FONT}" font-size="12" fill="{TEXT_COLOUR}">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>{body}</svg>'
     )
@@ -125,7 +139,7 @@ def _text(x: float, y: float, text: str, max_chars: int = 0, extra: str = "") ->
     """A ``<text>``, truncated with an ellipsis past ``max_chars`` (the full text kept in a ``<title>``)."""
     short = text if not max_chars or len(text) <= max_chars else text[: max(1, max_chars - 1)].rstrip() + "…"
     tip = f"<title>{escape(text)}</title>" if short != text else ""
-    return f'<text x="{_n(x)}" y="{_n(y)}"{extra}>{escape(short)}{tip}</text>'
+    return f'<text x="{num(x)}" y="{num(y)}"{extra}>{escape(short)}{tip}</text>'
 
 
 def _patterns(uid: str, count: int) -> str:
@@ -143,8 +157,8 @@ def _plural(count: int, word: str, plural: str = "") -> str:
 
 
 def _marker(i: int, x: float, y: float, tip: str = "") -> str:
-    shape, colour = _MARKERS[i % len(_MARKERS)], PALETTE[i % len(PALETTE)]
-    at = f"{_n(x)} {_n(y)}"
+    shape, colour = MARKERS[i % len(MARKERS)], PALETTE[i % len(PALETTE)]
+    at = f"{num(x)} {num(y)}"
     return f'<path transform="translate({at})" d="{shape}" fill="{colour}" stroke="{colour}">{tip}</path>'
 
 
@@ -154,14 +168,14 @@ def _legend(uid: str, labels: Sequence[str], width: int, line: bool) -> tuple[st
         return "", 0
     items, x, y = [], 16.0, 40.0
     for i, label in enumerate(labels):
-        text_w, colour, dash = min(len(label), 24) * _CHAR_PX, PALETTE[i % 8], _DASHES[i % len(_DASHES)]
+        text_w, colour, dash = min(len(label), 24) * _CHAR_PX, PALETTE[i % 8], DASHES[i % len(DASHES)]
         if x > 16 and x + 22 + text_w > width - 16:
             x, y = 16.0, y + 18
         if line:
-            items.append(f'<path d="M{_n(x)} {_n(y)}h16" stroke="{colour}" stroke-dasharray="{dash}"/>')
+            items.append(f'<path d="M{num(x)} {num(y)}h16" stroke="{colour}" stroke-dasharray="{dash}"/>')
             items.append(_marker(i, x + 8, y))
         else:
-            items.append(f'<rect x="{_n(x)}" y="{_n(y - 6)}" width="16" height="12" ')
+            items.append(f'<rect x="{num(x)}" y="{num(y - 6)}" width="16" height="12" ')
             items.append(f'fill="url(#{uid}-p{i})" stroke="{colour}"/>')
         items.append(_text(x + 21, y + 4, label, 24))
         x += 38 + text_w
@@ -208,7 +222,7 @@ def _cartesian(
     title, x_label, y_label = labels
     if any(len(s.values) != len(categories) for s in series):
         raise ValueError("every series needs exactly one value per category")
-    uid = _uid(kind, categories, [(s.label, s.values) for s in series], labels, width, height)
+    uid = chart_id(kind, categories, [(s.label, s.values) for s in series], labels, width, height)
     data = [[v if v is not None and math.isfinite(v) else None for v in s.values] for s in series]
     values = [v for vals in data for v in vals if v is not None]
     if kind == "Bar":
@@ -230,11 +244,11 @@ def _cartesian(
     head = _text(width / 2, 20, title, int(width / 7.5), _HEADING)
     out = [_patterns(uid, len(series)) if kind == "Bar" else "", head, legend, '<g class="y-axis">']
     for t, label in zip(ticks, _tick_labels(ticks), strict=True):
-        out.append(f'<path d="M{x0} {_n(y(t))}H{x1}" stroke="{GRID_COLOUR}"/>')
+        out.append(f'<path d="M{x0} {num(y(t))}H{x1}" stroke="{GRID_COLOUR}"/>')
         out.append(_text(x0 - 6, y(t) + 4, label, extra=' text-anchor="end"'))
     out.append("</g>")
     if y_label:
-        rotated = f'{_MIDDLE} transform="rotate(-90 14 {_n((y0 + y1) / 2)})"'
+        rotated = f'{_MIDDLE} transform="rotate(-90 14 {num((y0 + y1) / 2)})"'
         out.append(_text(14, (y0 + y1) / 2, y_label, int((y1 - y0) / _CHAR_PX), rotated))
     if x_label:
         out.append(_text((x0 + x1) / 2, height - 8, x_label, int((x1 - x0) / _CHAR_PX), _MIDDLE))
@@ -243,12 +257,12 @@ def _cartesian(
     for j in range(0, n, every):
         cx = x0 + (j + 0.5) * band
         if rotate:  # many categories: slanted labels, cut at 14 characters
-            slant = f' text-anchor="end" transform="rotate(-45 {_n(cx)} {_n(y1 + 14)})"'
+            slant = f' text-anchor="end" transform="rotate(-45 {num(cx)} {num(y1 + 14)})"'
             out.append(_text(cx, y1 + 14, categories[j], 14, slant))
         else:
             out.append(_text(cx, y1 + 16, categories[j], max(3, int(band * every / _CHAR_PX)), _MIDDLE))
     base = y(0) if ticks[0] <= 0 <= ticks[-1] else y1
-    out.append(f'</g><path class="axis" d="M{x0} {_n(base)}H{x1}" stroke="{TEXT_COLOUR}"/>')
+    out.append(f'</g><path class="axis" d="M{x0} {num(base)}H{x1}" stroke="{TEXT_COLOUR}"/>')
     plot = _Plot(uid, categories, series, data, x0, band, y)
     out.append(_bars(plot) if kind == "Bar" else _lines(plot))
     return svg_element(uid, width, height, title, _describe(kind, categories, series, data), "".join(out))
@@ -263,7 +277,8 @@ def _bars(p: _Plot) -> str:
         for j, v in ((j, v) for j, v in enumerate(vals) if v is not None):
             x, top, zero, shown = p.x0 + j * p.band + p.band * 0.1 + i * bw, p.y(v), p.y(0), format_number(v)
             out.append(
-                f'<rect x="{_n(x)}" y="{_n(min(top, zero))}" width="{_n(bw)}" height="{_n(abs(zero - top))}" '
+                f'<rect x="{num(x)}" y="{num(min(top, zero))}" width="{num(bw)}" '
+                f'height="{num(abs(zero - top))}" '
                 f'fill="url(#{p.uid}-p{i})" stroke="{PALETTE[i % 8]}">{p.tip(j, i, v)}</rect>'
             )
             if labelled:
@@ -275,10 +290,10 @@ def _bars(p: _Plot) -> str:
 def _lines(p: _Plot) -> str:
     out, marks, ends = ['<g class="lines">'], ['<g class="markers">'], []
     for i, (s, vals) in enumerate(zip(p.series, p.data, strict=True)):
-        stroke = f'fill="none" stroke-width="2" stroke="{PALETTE[i % 8]}" stroke-dasharray="{_DASHES[i % 8]}"'
+        stroke = f'fill="none" stroke-width="2" stroke="{PALETTE[i % 8]}" stroke-dasharray="{DASHES[i % 8]}"'
         pts = [(p.x0 + (j + 0.5) * p.band, p.y(v)) if v is not None else None for j, v in enumerate(vals)]
         for present, run in itertools.groupby(pts, key=lambda pt: pt is not None):
-            d = "L".join(f"{_n(pt[0])} {_n(pt[1])}" for pt in run if pt)
+            d = "L".join(f"{num(pt[0])} {num(pt[1])}" for pt in run if pt)
             if present and "L" in d:  # a run of two or more values
                 out.append(f'<path d="M{d}" {stroke}/>')
         for j, (v, pt) in enumerate(zip(vals, pts, strict=True)):
@@ -330,17 +345,17 @@ def _percent(v: float, total: float) -> str:
 
 
 def _polar(cx: float, cy: float, r: float, angle: float) -> str:
-    return f"{_n(cx + r * math.cos(angle))} {_n(cy + r * math.sin(angle))}"
+    return f"{num(cx + r * math.cos(angle))} {num(cy + r * math.sin(angle))}"
 
 
 def _arc(cx: float, cy: float, r: float, a0: float, a1: float) -> str:
     """Path data of a slice from angle ``a0`` to ``a1`` (radians, clockwise); a disc if they span 2π."""
-    arc = f"A{_n(r)} {_n(r)} 0 {int(a1 - a0 > math.pi)} 1"
+    arc = f"A{num(r)} {num(r)} 0 {int(a1 - a0 > math.pi)} 1"
     if a1 - a0 >= 2 * math.pi - 1e-9:
         return (
             f"M{_polar(cx, cy, r, a0)}{arc} {_polar(cx, cy, r, a0 + math.pi)}{arc} {_polar(cx, cy, r, a0)}Z"
         )
-    return f"M{_n(cx)} {_n(cy)}L{_polar(cx, cy, r, a0)}{arc} {_polar(cx, cy, r, a1)}Z"
+    return f"M{num(cx)} {num(cy)}L{_polar(cx, cy, r, a0)}{arc} {_polar(cx, cy, r, a1)}Z"
 
 
 def pie_chart(
@@ -361,7 +376,7 @@ def pie_chart(
     for c, v in zip(categories, values, strict=True):
         if not math.isfinite(v) or v < 0:
             raise ValueError(f"pie_chart values must be finite and not negative: {c!r} is {v}")
-    uid = _uid("pie", categories, values, title, width, height, other_label)
+    uid = chart_id("pie", categories, values, title, width, height, other_label)
     total = math.fsum(values)
     pairs = list(zip(categories, values, strict=True))
     slices = [(c, v) for c, v in pairs if total and v >= total / 100]
@@ -396,7 +411,7 @@ def pie_chart(
         for ly, a, t in sorted(own):
             last = ly = max(ly, last + 14)
             lx, edge = cx + side * (r + 16), _polar(cx, cy, r + 2, a)
-            out.append(f'<path d="M{edge}L{_n(lx)} {_n(ly - 4)}" stroke="{TEXT_COLOUR}"/>')
+            out.append(f'<path d="M{edge}L{num(lx)} {num(ly - 4)}" stroke="{TEXT_COLOUR}"/>')
             out.append(_text(lx + side * 3, ly, t, 18, f' text-anchor="{"start" if side == 1 else "end"}"'))
     out.append("</g>")
     return svg_element(uid, width, height, title, desc, "".join(out))

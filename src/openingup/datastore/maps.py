@@ -1,20 +1,27 @@
-"""Offline, server-rendered SVG maps of GeoJSON geometries for datastore previews (no JavaScript).
+"""Offline, server-rendered SVG maps of GeoJSON geometries (no JavaScript): the datastore's map preview,
+the search page's extent map and the reports back office's map.
 
 Contract:
 
 * ``svg_map`` returns one inline ``<svg>`` element (see ``charts.svg_element``: ``role="img"``, ``<title>``
-  and ``<desc>``, a ``viewBox``, no fixed size). The ``<desc>`` counts what is drawn and names its extent.
+  and ``<desc>``, a ``viewBox``, no fixed size). The ``<desc>`` counts what is drawn and names its extent,
+  unless the caller gives its own ``description``. When a drawn feature is a link the root is
+  ``role="group"`` instead (named by the title, described by the description), since the content of an
+  image is hidden from assistive technology and its links could not be reached.
 * Geometries are GeoJSON (Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon) in WGS84
   lon/lat. Anything else (other types, bad coordinates, latitude beyond ±90, NaN) is skipped, not fatal.
 * Web Mercator, fitted to ``bbox`` (or the features' bounds) with a 16-unit margin on every side; a single
   point, or a cluster smaller than ``MIN_SPAN`` degrees, is shown in a ``MIN_SPAN``-wide box around it.
-* Points are circles (r=4) with their label as ``<title>``; lines and polygons are paths (polygons
-  even-odd, so holes stay open). Path coordinates are rounded to one decimal. Features with an ``href``
-  are wrapped in ``<a href>``; only http(s), mailto and relative links are kept.
+* Points are circles (r=4, or ``point_radius``) or squares of that half-side, with their label as
+  ``<title>``, drawn in the order given (the last on top); lines and polygons are paths (polygons
+  even-odd, so holes stay open). Path coordinates are rounded to one decimal. Each ``Feature`` may set
+  its shape, colour, CSS class, a dashed stroke and, for areas, no fill (a boundary).
+* Features with an ``href`` are wrapped in ``<a href>`` named by ``aria_label`` (or the label); only
+  http(s), mailto and relative links are kept.
 * More than ``max_points`` points are thinned deterministically (every k-th) and the ``<desc>`` says so.
-* With ``tile_url`` (``https://…/{z}/{x}/{y}.png``) the covering XYZ tiles (at most 16) are ``<image>``
-  elements under the features; without it there is a light background and a graticule. A scale bar in
-  metres or kilometres is always drawn.
+* With ``tile_url`` (``https://…/{z}/{x}/{y}.png``, ``{s}`` becomes a subdomain a, b or c) the covering
+  XYZ tiles (at most 16, or ``max_tiles``) are ``<image>`` elements under the features; without it there
+  is a light background and a graticule. A scale bar in metres or kilometres is always drawn.
 """
 
 from __future__ import annotations
@@ -28,11 +35,11 @@ from typing import Any
 from openingup.datastore.charts import (
     PALETTE,
     TEXT_COLOUR,
-    _n,
     _plural,
-    _uid,
+    chart_id,
     escape,
     format_number,
+    num,
     svg_element,
 )
 
@@ -43,15 +50,45 @@ MAX_TILES = 16
 PAD = 16
 _Pos = tuple[float, float]
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+SHAPES = ("circle", "square")
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]+")
+_CLASSES = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(?: [A-Za-z_][A-Za-z0-9_-]*)*")
 
 
 @dataclass(frozen=True)
 class Feature:
-    """One GeoJSON geometry (a dict with ``type`` and ``coordinates``), an optional label and link."""
+    """One GeoJSON geometry (a dict with ``type`` and ``coordinates``), an optional label and link, and
+    how to draw it:
+
+    * ``shape``: a point's marker, ``"circle"`` or ``"square"``;
+    * ``colour``: the fill of points and areas and the stroke of lines and area edges (``#rgb``,
+      ``#rrggbb``, ``#rrggbbaa`` or a colour name; empty: the palette's first colour);
+    * ``css_class``: the ``class`` of the feature's link, or of its shape when it has none;
+    * ``aria_label``: the accessible name of its link (empty: the label);
+    * ``dashed``: a dashed line or area edge; ``filled=False``: an area's edge only (a boundary).
+
+    Raises ``ValueError`` for an unknown shape, colour or class name.
+    """
 
     geometry: dict[str, Any]
     label: str = ""
     href: str = ""
+    shape: str = "circle"
+    colour: str = ""
+    css_class: str = ""
+    aria_label: str = ""
+    dashed: bool = False
+    filled: bool = True
+
+    def __post_init__(self) -> None:
+        if self.shape not in SHAPES:
+            raise ValueError(f"shape must be one of {', '.join(SHAPES)}; got {self.shape!r}")
+        if self.colour and not _COLOUR.fullmatch(self.colour):
+            raise ValueError(f"colour must be #rgb, #rrggbb, #rrggbbaa or a colour name; got {self.colour!r}")
+        if self.css_class and not _CLASSES.fullmatch(self.css_class):
+            raise ValueError(
+                f"css_class must be class names separated by single spaces; got {self.css_class!r}"
+            )
 
 
 def _position(p: Any) -> _Pos | None:
@@ -170,16 +207,35 @@ def _where(minlon: float, minlat: float, maxlon: float, maxlat: float) -> str:
     return f"at {south_west}" if south_west == north_east else f"between {south_west} and {north_east}"
 
 
+def _projected(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The Web Mercator ``(x0, y0, x1, y1)`` a map of ``bbox`` shows (at least ``MIN_SPAN`` wide)."""
+    minlon, minlat, maxlon, maxlat = bbox
+    if maxlon - minlon < MIN_SPAN and maxlat - minlat < MIN_SPAN:  # a point or a tiny cluster
+        clon, clat = (minlon + maxlon) / 2, (minlat + maxlat) / 2
+        minlon, maxlon = clon - MIN_SPAN / 2, clon + MIN_SPAN / 2
+        minlat, maxlat = max(-90, clat - MIN_SPAN / 2), min(90, clat + MIN_SPAN / 2)
+    (x0, y0), (x1, y1) = _merc(minlon, minlat), _merc(maxlon, maxlat)
+    return x0, y0, x1, y1
+
+
+def fitted_height(
+    bbox: tuple[float, float, float, float], width: int, *, smallest: int = 160, largest: int = 0
+) -> int:
+    """The height at which ``bbox`` just fills a map ``width`` wide (margins included), kept between
+    ``smallest`` and ``largest`` (default: twice the width). Raises ``ValueError`` for an invalid bbox."""
+    minlon, minlat, maxlon, maxlat = (float(v) for v in bbox)
+    x0, y0, x1, y1 = _projected(_check_bbox((minlon, minlat, maxlon, maxlat)))
+    largest = largest or 2 * width
+    if x1 <= x0:
+        return largest
+    return max(smallest, min(largest, round((width - 2 * PAD) * (y1 - y0) / (x1 - x0)) + 2 * PAD))
+
+
 class _View:
     """Web Mercator fitted into ``width`` × ``height`` around a bbox; ``xy`` gives SVG coordinates."""
 
     def __init__(self, bbox: tuple[float, float, float, float], width: int, height: int) -> None:
-        minlon, minlat, maxlon, maxlat = bbox
-        if maxlon - minlon < MIN_SPAN and maxlat - minlat < MIN_SPAN:  # a point or a tiny cluster
-            clon, clat = (minlon + maxlon) / 2, (minlat + maxlat) / 2
-            minlon, maxlon = clon - MIN_SPAN / 2, clon + MIN_SPAN / 2
-            minlat, maxlat = max(-90, clat - MIN_SPAN / 2), min(90, clat + MIN_SPAN / 2)
-        (x0, y0), (x1, y1) = _merc(minlon, minlat), _merc(maxlon, maxlat)
+        x0, y0, x1, y1 = _projected(bbox)
         sx = (width - 2 * PAD) / (x1 - x0) if x1 > x0 else math.inf
         sy = (height - 2 * PAD) / (y1 - y0) if y1 > y0 else math.inf
         self.scale, self.cx, self.cy = min(sx, sy), (x0 + x1) / 2, (y0 + y1) / 2
@@ -201,7 +257,7 @@ def _path(parts: list[list[_Pos]], view: _View, close: bool) -> str:
         coords: list[str] = []
         for p in part:
             x, y = view.xy(p)
-            text = f"{_n(x)} {_n(y)}"
+            text = f"{num(x)} {num(y)}"
             if not coords or coords[-1] != text:  # rounding makes neighbours coincide: keep one
                 coords.append(text)
         d.append("M" + "L".join(coords) + ("Z" if close else ""))
@@ -212,15 +268,16 @@ def _clamp(tile: float, n: int) -> int:
     return max(0, min(n - 1, math.floor(tile)))
 
 
-def _tiles(tile_url: str, view: _View) -> list[str]:
-    """``<image>`` elements for the XYZ tiles covering the view, at the most detailed zoom with ≤ 16 tiles."""
+def _tiles(tile_url: str, view: _View, max_tiles: int) -> list[str]:
+    """``<image>`` elements for the XYZ tiles covering the view, at the most detailed zoom (no finer than
+    the view's scale) with at most ``max_tiles`` tiles."""
     x0, ytop, x1, ybottom = view.extent()
     zoom = max(0, min(19, round(math.log2(view.scale * 2 * math.pi / 256))))
     while True:
         n, unit = 2**zoom, 2 * math.pi / 2**zoom
         tx = range(_clamp((x0 + math.pi) / unit, n), _clamp((x1 + math.pi) / unit - 1e-9, n) + 1)
         ty = range(_clamp((math.pi - ytop) / unit, n), _clamp((math.pi - ybottom) / unit - 1e-9, n) + 1)
-        if len(tx) * len(ty) <= MAX_TILES or zoom == 0:
+        if len(tx) * len(ty) <= max_tiles or zoom == 0:
             break
         zoom -= 1
     size = unit * view.scale
@@ -230,9 +287,10 @@ def _tiles(tile_url: str, view: _View) -> list[str]:
             left = view.width / 2 + (x * unit - math.pi - view.cx) * view.scale
             top = view.height / 2 - (math.pi - y * unit - view.cy) * view.scale
             url = tile_url.replace("{z}", str(zoom)).replace("{x}", str(x)).replace("{y}", str(y))
+            url = url.replace("{s}", "abc"[(x + y) % 3])
             out.append(
-                f'<image href="{escape(url)}" x="{_n(left)}" y="{_n(top)}" width="{_n(size + 0.5)}" '
-                f'height="{_n(size + 0.5)}" preserveAspectRatio="none"/>'
+                f'<image href="{escape(url)}" x="{num(left)}" y="{num(top)}" width="{num(size + 0.5)}" '
+                f'height="{num(size + 0.5)}" preserveAspectRatio="none" aria-hidden="true"/>'
             )
     return out
 
@@ -244,9 +302,9 @@ def _graticule(view: _View) -> str:
     step = next((s for s in steps if (east - west) / s <= 6), 90.0)
     d = []
     for i in range(math.ceil(west / step), math.floor(east / step) + 1):
-        d.append(f"M{_n(view.xy((i * step, 0))[0])} 0V{view.height}")
+        d.append(f"M{num(view.xy((i * step, 0))[0])} 0V{view.height}")
     for i in range(math.ceil(max(-MAX_LAT, south) / step), math.floor(min(MAX_LAT, north) / step) + 1):
-        d.append(f"M0 {_n(view.xy((0, i * step))[1])}H{view.width}")
+        d.append(f"M0 {num(view.xy((0, i * step))[1])}H{view.width}")
     return f'<path class="graticule" d="{"".join(d)}" stroke="#c9d3dc" stroke-width="0.75" fill="none"/>'
 
 
@@ -256,15 +314,40 @@ def _scale_bar(view: _View) -> str:
     length, label = metres / metres_per_unit, f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
     x, y = 12, view.height - 12
     return (
-        f'<g class="scale"><rect x="{x - 4}" y="{y - 18}" width="{_n(length + 8)}" height="24" fill="#fff" '
-        f'fill-opacity="0.8"/><path d="M{x} {y - 5}V{y}H{_n(x + length)}V{y - 5}" stroke="{TEXT_COLOUR}" '
+        f'<g class="scale"><rect x="{x - 4}" y="{y - 18}" width="{num(length + 8)}" height="24" fill="#fff" '
+        f'fill-opacity="0.8"/><path d="M{x} {y - 5}V{y}H{num(x + length)}V{y - 5}" stroke="{TEXT_COLOUR}" '
         f'stroke-width="1.5" fill="none"/><text x="{x}" y="{y - 8}" font-size="11">{label}</text></g>'
     )
 
 
-def _wrap(element: str, href: str) -> str:
-    href = _safe_href(href)
-    return f'<a href="{escape(href)}">{element}</a>' if href else element
+def _wrap(element: str, feature: Feature) -> str:
+    """The feature's shape inside its link (with its class and accessible name), if it has a safe one."""
+    href = _safe_href(feature.href)
+    if not href:
+        return element
+    css = f' class="{feature.css_class}"' if feature.css_class else ""
+    name = feature.aria_label or feature.label
+    named = f' aria-label="{escape(name)}"' if name else ""
+    return f'<a href="{escape(href)}"{css}{named}>{element}</a>'
+
+
+def _own_class(feature: Feature) -> str:
+    """The class attribute for the shape itself: only when there is no link to carry it."""
+    return f' class="{feature.css_class}"' if feature.css_class and not _safe_href(feature.href) else ""
+
+
+def _stroke(feature: Feature, colour: str, width: float) -> str:
+    dash = f' stroke-dasharray="{num(width * 3)} {num(width * 2)}"' if feature.dashed else ""
+    return f'stroke="{colour}" stroke-width="{num(width)}"{dash}'
+
+
+def _point(feature: Feature, x: float, y: float, radius: float, colour: str) -> str:
+    tip = f"<title>{escape(feature.label)}</title>" if feature.label else ""
+    paint = f'{_own_class(feature)} fill="{feature.colour or colour}" stroke="#fff"'
+    if feature.shape == "square":
+        at, side = f'x="{num(x - radius)}" y="{num(y - radius)}"', num(2 * radius)
+        return f'<rect {at} width="{side}" height="{side}"{paint}>{tip}</rect>'
+    return f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(radius)}"{paint}>{tip}</circle>'
 
 
 def svg_map(
@@ -277,11 +360,19 @@ def svg_map(
     tile_url: str = "",
     max_points: int = 5000,
     attribution: str = "",
+    point_radius: float = 4,
+    description: str = "",
+    max_tiles: int = MAX_TILES,
 ) -> str:
     """The features on a Web Mercator map; ``attribution`` (say, "© OpenStreetMap") is shown bottom right.
 
+    ``description`` replaces the generated ``<desc>`` (say, a translated one); ``point_radius`` sets the
+    size of the point markers (a bigger target for links); ``max_tiles`` caps the tiles a big map loads
+    (fewer tiles means a coarser zoom, stretched).
+
     Raises ``ValueError`` for an invalid ``bbox``, a ``tile_url`` without ``{z}``, ``{x}`` and ``{y}`` or
-    with a scheme other than http(s), and ``max_points`` < 1.
+    with a scheme other than http(s), ``max_points`` < 1, ``point_radius`` outside 1–50 and ``max_tiles``
+    outside 1–64.
     """
     if bbox is not None:
         minlon, minlat, maxlon, maxlat = (float(v) for v in bbox)
@@ -292,6 +383,10 @@ def svg_map(
         raise ValueError("tile_url must be an http(s) or site-relative URL with {z}, {x} and {y}")
     if max_points < 1:
         raise ValueError("max_points must be at least 1")
+    if not 1 <= point_radius <= 50:
+        raise ValueError("point_radius must lie between 1 and 50")
+    if not 1 <= max_tiles <= 64:
+        raise ValueError("max_tiles must lie between 1 and 64")
     parsed = [(f, _parse(f.geometry)) for f in features]
     valid = [(f, g) for f, g in parsed if g is not None]
     points = [(f, p) for f, (kind, parts) in valid if kind == "point" for p in parts[0]]
@@ -313,35 +408,39 @@ def svg_map(
         desc += f"; showing every {_ordinal(every)} point ({format_number(len(points[::every]))})"
     if len(parsed) > len(valid):
         desc += f"; {_plural(len(parsed) - len(valid), 'invalid geometry', 'invalid geometries')} skipped"
+    drawn_points = points[::every]
+    linked = any(_safe_href(f.href) for f, _ in [*areas, *lines, *drawn_points])
 
     out = [f'<rect class="background" width="{width}" height="{height}" fill="#f2f5f7"/>']
-    out.extend(_tiles(tile_url, view) if tile_url else [_graticule(view)])
+    out.extend(_tiles(tile_url, view, max_tiles) if tile_url else [_graticule(view)])
     colour = PALETTE[0]
     out.append('<g class="areas">')
     for f, parts in areas:
         tip = f"<title>{escape(f.label)}</title>" if f.label else ""
-        path = (
-            f'<path d="{_path(parts, view, True)}" fill="{colour}" fill-opacity="0.25" fill-rule="evenodd" '
-            f'stroke="{colour}" stroke-width="1.5">{tip}</path>'
-        )
-        out.append(_wrap(path, f.href))
+        paint = f.colour or colour
+        fill = f'fill="{paint}" fill-opacity="0.25" fill-rule="evenodd"' if f.filled else 'fill="none"'
+        d = _path(parts, view, True)
+        path = f'<path d="{d}"{_own_class(f)} {fill} {_stroke(f, paint, 1.5)}>{tip}</path>'
+        out.append(_wrap(path, f))
     out.append('</g><g class="lines">')
     for f, parts in lines:
         tip = f"<title>{escape(f.label)}</title>" if f.label else ""
         d = _path(parts, view, False)
-        path = f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="2">{tip}</path>'
-        out.append(_wrap(path, f.href))
+        path = f'<path d="{d}"{_own_class(f)} fill="none" {_stroke(f, f.colour or colour, 2)}>{tip}</path>'
+        out.append(_wrap(path, f))
     out.append('</g><g class="points">')
-    for f, p in points[::every]:
-        x, y = view.xy(p)
-        tip = f"<title>{escape(f.label)}</title>" if f.label else ""
-        circle = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{colour}" stroke="#fff">{tip}</circle>'
-        out.append(_wrap(circle, f.href))
+    for f, p in drawn_points:
+        out.append(_wrap(_point(f, *view.xy(p), point_radius, colour), f))
     out.append("</g>" + _scale_bar(view))
     if attribution:
+        wide = len(attribution) * 5.6 + 8  # about 5.6 units a character at font size 10
         out.append(
-            f'<text class="attribution" x="{width - 4}" y="{height - 4}" text-anchor="end" font-size="10">'
-            f"{escape(attribution)}</text>"
+            f'<g class="attribution"><rect x="{num(width - wide)}" y="{height - 16}" width="{num(wide)}" '
+            f'height="16" fill="#fff" fill-opacity="0.8"/><text class="attribution" x="{width - 4}" '
+            f'y="{height - 4}" text-anchor="end" font-size="10">{escape(attribution)}</text></g>'
         )
-    uid = _uid("map", [(f.geometry, f.label, f.href) for f in features], title, width, height, bbox, tile_url)
-    return svg_element(uid, width, height, title, desc, "".join(out))
+    uid = chart_id(
+        "map", list(features), title, width, height, bbox, tile_url, attribution, point_radius, max_tiles
+    )
+    role = "group" if linked else "img"
+    return svg_element(uid, width, height, title, description or desc, "".join(out), role=role)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
+from defusedxml import ElementTree as SafeET
 
 from openingup import config
 from openingup.core import http
@@ -75,8 +76,15 @@ def _retry_after(answer: http.Answer, default: float) -> float:
 
 
 def _detail(answer: http.Answer) -> str:
-    """CKAN and others explain errors in a JSON body; the first words of it help the publisher."""
+    """CKAN and others explain errors in a JSON body, Open311 servers in JSON or XML (``<errors>``); the
+    first words of it help the publisher. XML is read without DTDs or entities, its text only."""
+    content_type = answer.headers.get("content-type", "")
+    if "xml" in content_type and len(answer.content) <= 100_000:
+        try:
+            root = SafeET.fromstring(answer.content)
+        except Exception:  # not well-formed, or refused (entities): no detail then
+            return ""
+        text = " ".join(" ".join(t.split()) for t in root.itertext() if t.strip())[:300]
+        return f": {text}" if text else ""
     text = answer.content[:300].decode("utf-8", "replace").strip()
-    return (
-        f": {text}" if text and answer.headers.get("content-type", "").startswith("application/json") else ""
-    )
+    return f": {text}" if text and content_type.startswith("application/json") else ""

@@ -20,6 +20,7 @@ class SourceType(models.TextChoices):
     DCAT = "dcat", "DCAT-AP RDF"
     CSW = "csw", "CSW 2.0.2 (ISO 19139)"
     OPENINGUP = "openingup", "Opening Up"
+    OPEN311 = "open311", "Open311 GeoReport v2"
 
 
 class Frequency(models.TextChoices):

@@ -24,7 +24,7 @@ from openingup.harvest import events
 from openingup.harvest.fetching import Fetcher, FetchError, Timeout
 from openingup.harvest.harvesters import Gathering, HarvestError, Item, Page, harvester_for
 from openingup.harvest.models import HarvestJob, HarvestRecord, HarvestSource
-from openingup.harvest.records import fail, process, withdraw
+from openingup.harvest.records import Known, fail, process, withdraw
 
 log = logging.getLogger(__name__)
 MAX_REPORTED = 1000  # failures and withdrawals listed in a job's report; every record keeps its own
@@ -44,15 +44,18 @@ class _Run:
         self.progress = progress
         self.seen: set[str] = set()
         self.report: dict[str, Any] = {"failed": [], "withdrawn": [], "warnings": [], "pages": 0}
+        self.process = process  # a harvester may bring its own per-item step (Open311: requests)
 
-    def item(self, item: Item) -> str:
+    def item(self, item: Item, known: Known) -> str:
         if item.remote_id in self.seen:
             return "duplicate"
         self.seen.add(item.remote_id)
         try:
-            outcome = process(self.source, self.job, item)
+            with transaction.atomic():  # an item that breaks midway leaves nothing of itself behind
+                outcome = self.process(self.source, self.job, item, known)
         except Exception as exc:  # one broken item must not stop the others; its record says why
             log.exception("harvest of %s failed", item.remote_id)
+            known.pending.pop(item.remote_id[:500], None)
             outcome = fail(self.source, self.job, item, f"{type(exc).__name__}: {exc}")
         setattr(self.job, outcome.status, getattr(self.job, outcome.status) + 1)
         if outcome.reason and len(self.report["failed"]) < MAX_REPORTED:
@@ -64,11 +67,13 @@ class _Run:
         unchanged, duplicates = [], 0
         # One commit per page (each item still in its own savepoint): far fewer disk syncs.
         with transaction.atomic():
+            known = Known.load(self.source, page.items)
             for item in page.items:
-                status = self.item(item)
+                status = self.item(item, known)
                 if status == HarvestRecord.Status.UNCHANGED:
                     unchanged.append(item.remote_id)
                 duplicates += status == "duplicate"
+            known.flush()
             HarvestRecord.objects.filter(source=self.source, remote_id__in=unchanged).update(
                 status=HarvestRecord.Status.UNCHANGED, last_job=self.job
             )
@@ -131,9 +136,12 @@ def run_job(
     run = _Run(job, gathering or gathering_for(job, transport), progress)
     try:
         harvester = harvester_for(job.source.type)
+        run.process = getattr(harvester, "process", process)
         for page in harvester.pages(run.gathering):
             run.page(page)
-        if run.gathering.complete:
+        if not getattr(harvester, "withdraws", True):
+            pass  # the source is read in a window of time: what is not in it is older, not gone
+        elif run.gathering.complete:
             run.withdraw_missing()
         else:
             run.gathering.warnings.append("paging did not end cleanly, so no dataset was withdrawn")

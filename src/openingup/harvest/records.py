@@ -4,6 +4,11 @@ Guarantees: each dataset is imported whole or not at all (the importer's savepoi
 own row in the same transaction); an item whose content hash equals the last imported one, and whose
 dataset is still published, is not written again; a dataset the catalogue has from elsewhere (same URI,
 not harvested from this source) is never overwritten.
+
+The pipeline hands :func:`process` a :class:`Known` per page: what the page's items need from the
+database (their records, which of their URIs are taken, which datasets are live) read in three queries
+for the whole page, and the records to write kept until the page ends, then written in one statement,
+in the page's transaction. Without one, each item reads and writes for itself.
 """
 
 from __future__ import annotations
@@ -47,6 +52,43 @@ def content_hash(record: dict[str, Any]) -> str:
 
 
 @dataclass
+class Known:
+    """One page's lookups, read once, and its record writes, made once (see the module's docstring)."""
+
+    source: HarvestSource
+    records: dict[str, HarvestRecord]
+    taken: dict[str, Any]
+    live: set[Any]
+    pending: dict[str, HarvestRecord] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, source: HarvestSource, items: list[Item]) -> Known:
+        ids = [item.remote_id[:500] for item in items]
+        records = {r.remote_id: r for r in HarvestRecord.objects.filter(source=source, remote_id__in=ids)}
+        uris = [item.record["uri"] for item in items if item.record and item.record.get("uri")]
+        taken = dict(Dataset.objects.filter(uri__in=uris).values_list("uri", "pk")) if uris else {}
+        linked = [r.dataset_id for r in records.values() if r.dataset_id]
+        live = set(
+            Dataset.objects.filter(pk__in=linked, status=Status.PUBLISHED).values_list("pk", flat=True)
+        )
+        return cls(source, records, taken, live)
+
+    def flush(self) -> None:
+        """Write the page's records: one insert, updating those the source had already."""
+        if self.pending:
+            HarvestRecord.objects.bulk_create(
+                self.pending.values(),
+                update_conflicts=True,
+                unique_fields=["source", "remote_id"],
+                update_fields=[*RECORD_FIELDS, "updated_at"],
+            )
+            self.pending.clear()
+
+
+RECORD_FIELDS = ("remote_url", "dataset_id", "content_hash", "status", "errors", "warnings", "last_job")
+
+
+@dataclass
 class Outcome:
     status: str
     reason: str = ""
@@ -69,11 +111,16 @@ def _publisher_problem(source: HarvestSource, record: dict[str, Any]) -> str:
     return f"its publisher is {name}, an organisation of this site this source may not publish for"
 
 
-def _validate(source: HarvestSource, record: dict[str, Any], existing: HarvestRecord | None) -> str:
+def _validate(
+    source: HarvestSource, record: dict[str, Any], existing: HarvestRecord | None, known: Known | None
+) -> str:
     uri = record.get("uri") or ""
     if not record.get("title") or not any(str(v).strip() for v in record["title"].values()):
         return "the dataset has no title (dct:title), which DCAT-AP requires"
-    taken = Dataset.objects.filter(uri=uri).values_list("pk", flat=True).first()
+    if known is not None:
+        taken = known.taken.get(uri)
+    else:
+        taken = Dataset.objects.filter(uri=uri).values_list("pk", flat=True).first()
     if taken is not None and (existing is None or existing.dataset_id != taken):
         return (
             f"a dataset with the URI {uri} is already in the catalogue and was not harvested from this "
@@ -82,7 +129,9 @@ def _validate(source: HarvestSource, record: dict[str, Any], existing: HarvestRe
     return _publisher_problem(source, record)
 
 
-def _live(dataset_id: Any) -> bool:
+def _live(dataset_id: Any, known: Known | None) -> bool:
+    if known is not None:
+        return dataset_id in known.live
     return bool(dataset_id) and Dataset.objects.filter(pk=dataset_id, status=Status.PUBLISHED).exists()
 
 
@@ -97,7 +146,7 @@ def _import(source: HarvestSource, item: Item, existing: HarvestRecord | None) -
         return Outcome(
             HarvestRecord.Status.FAILED, report.failed[0][1], existing.dataset_id if existing else None
         )
-    dataset = Dataset.objects.get(uri=uri)
+    dataset = report.datasets.get(uri) or Dataset.objects.get(uri=uri)
     if dataset.status == Status.ARCHIVED:
         try:
             catalogue.publish_dataset(actor=None, dataset=dataset)
@@ -107,48 +156,61 @@ def _import(source: HarvestSource, item: Item, existing: HarvestRecord | None) -
     return Outcome(status, dataset_id=dataset.pk, warnings=warnings)
 
 
-def process(source: HarvestSource, job: HarvestJob, item: Item) -> Outcome:
+def process(source: HarvestSource, job: HarvestJob, item: Item, known: Known | None = None) -> Outcome:
     """Validate and import one item, and keep its record; returns what happened to it."""
     remote_id = item.remote_id[:500]
-    existing = HarvestRecord.objects.filter(source=source, remote_id=remote_id).first()
+    if known is not None:
+        existing = known.records.get(remote_id)
+    else:
+        existing = HarvestRecord.objects.filter(source=source, remote_id=remote_id).first()
     digest = content_hash(item.record) if item.record is not None else ""
     if (
         item.record is not None
         and existing is not None
         and existing.content_hash == digest
         and existing.status in ACTIVE
-        and _live(existing.dataset_id)
+        and _live(existing.dataset_id, known)
     ):
         return Outcome(HarvestRecord.Status.UNCHANGED, dataset_id=existing.dataset_id)
     problem = item.problem or (
-        _validate(source, item.record, existing) if item.record is not None else "no record"
+        _validate(source, item.record, existing, known) if item.record is not None else "no record"
     )
     if problem:
         outcome = Outcome(HarvestRecord.Status.FAILED, problem, existing.dataset_id if existing else None)
-        keep(source, job, item, outcome, digest)
+        keep(source, job, item, outcome, digest, known)
         return outcome
     with transaction.atomic():
         outcome = _import(source, item, existing)
-        keep(source, job, item, outcome, digest)
+        keep(source, job, item, outcome, digest, known)
+    if known is not None and item.record is not None and outcome.dataset_id:
+        known.taken[item.record["uri"]] = outcome.dataset_id  # a later item of the page with the same URI
     return outcome
 
 
-def keep(source: HarvestSource, job: HarvestJob, item: Item, outcome: Outcome, digest: str = "") -> None:
-    """Write the item's record with what happened to it in this job."""
-    HarvestRecord.objects.update_or_create(
-        source=source,
-        remote_id=item.remote_id[:500],
-        defaults={
-            "remote_url": item.remote_url[:2000],
-            "dataset_id": outcome.dataset_id,
-            # A failed item keeps no hash, so the next harvest tries it again.
-            "content_hash": digest if outcome.status != HarvestRecord.Status.FAILED else "",
-            "status": outcome.status,
-            "errors": [outcome.reason] if outcome.reason else [],
-            "warnings": outcome.warnings[:50],
-            "last_job": job,
-        },
-    )
+def keep(
+    source: HarvestSource,
+    job: HarvestJob,
+    item: Item,
+    outcome: Outcome,
+    digest: str = "",
+    known: Known | None = None,
+) -> None:
+    """Write the item's record with what happened to it in this job (at the page's end, given ``known``)."""
+    remote_id = item.remote_id[:500]
+    values = {
+        "remote_url": item.remote_url[:2000],
+        "dataset_id": outcome.dataset_id,
+        # A failed item keeps no hash, so the next harvest tries it again.
+        "content_hash": digest if outcome.status != HarvestRecord.Status.FAILED else "",
+        "status": outcome.status,
+        "errors": [outcome.reason] if outcome.reason else [],
+        "warnings": outcome.warnings[:50],
+        "last_job": job,
+    }
+    if known is None:
+        HarvestRecord.objects.update_or_create(source=source, remote_id=remote_id, defaults=values)
+    else:
+        known.pending[remote_id] = HarvestRecord(source=source, remote_id=remote_id, **values)
 
 
 def fail(source: HarvestSource, job: HarvestJob, item: Item, reason: str) -> Outcome:

@@ -37,9 +37,14 @@ def add_source(
     """Register a source; InvalidInput naming the field for an unknown type, a bad or refused URL."""
     if actor is not None and not permissions.can_add_harvest_source(actor, organisation):
         raise PermissionDenied("You cannot add harvest sources for this organisation.")
+    may_add = getattr(registered().get(type), "may_add", None)
+    if actor is not None and may_add is not None and not may_add(actor):
+        raise PermissionDenied("Only site administrators can add sources of this kind.")
     problems = []
     if type not in registered():
         problems.append(FieldProblem("type", f"must be one of {', '.join(sorted(registered()))}"))
+    if getattr(registered().get(type), "needs_organisation", False) and organisation is None:
+        problems.append(FieldProblem("organisation", "is required for this kind of source"))
     if frequency not in Frequency.values:
         problems.append(FieldProblem("frequency", f"must be one of {', '.join(Frequency.values)}"))
     url = url.strip()

@@ -102,3 +102,40 @@ class SatisfactionAdmin(admin.ModelAdmin):
 class AddressAdmin(admin.ModelAdmin):
     list_display = ("street", "number", "postcode", "city", "lat", "long")
     search_fields = ("street", "postcode", "key")
+
+
+# ------------------------------------------------------------------------------------- the back office
+
+from django import forms  # noqa: E402
+
+from openingup.reports import canned, workflow  # noqa: E402
+from openingup.reports.models import CannedReply  # noqa: E402
+
+
+class CannedReplyForm(forms.ModelForm):
+    """The admin's form checks what the back office's service checks: placeholders and the state."""
+
+    class Meta:
+        model = CannedReply
+        fields = ("title", "service", "status", "language", "body")
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"]
+        unknown = canned.unknown_placeholders(body)
+        if unknown:
+            raise forms.ValidationError("Unknown placeholders: " + ", ".join("{" + n + "}" for n in unknown))
+        return body
+
+    def clean_status(self) -> str:
+        status: str = self.cleaned_data["status"]
+        if status and status not in workflow.BY_KEY:
+            raise forms.ValidationError(f"Not a workflow state; one of {', '.join(workflow.BY_KEY)}.")
+        return status
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    form = CannedReplyForm
+    list_display = ("title", "service", "status", "language", "updated_at")
+    list_filter = ("language", "status", "service")
+    search_fields = ("title", "body")

@@ -162,11 +162,45 @@ class ServiceRequest(models.Model):
     requested_datetime = models.DateTimeField(db_index=True)
     updated_datetime = models.DateTimeField()
     expected_datetime = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text="The request this one was merged into as a duplicate.",
+    )
+    split_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="split_into",
+        help_text="The request this one was split off from.",
+    )
+    # Requests harvested from another city's Open311 endpoint (see openingup.harvest.harvesters.open311):
+    # the source, the request's id there and where it was read. Empty for requests filed here.
+    # No index of its own: "IS NULL" (every request filed here) would lead SQLite to it instead of the
+    # date index; harvested requests are found by remote_id, which has one.
+    harvest_source = models.ForeignKey(
+        "harvest.HarvestSource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    remote_id = models.CharField(max_length=200, blank=True, db_index=True)
+    remote_url = models.URLField(max_length=2000, blank=True)
 
     class Meta:
         db_table = "reports_request"
         ordering = ["-requested_datetime", "-id"]
-        indexes = [models.Index(fields=["service", "requested_datetime"])]
+        indexes = [
+            models.Index(fields=["service", "requested_datetime"]),
+            # the nearby-duplicate lookup (reports.nearby): a service's requests in a band of latitude
+            models.Index(fields=["service", "lat"], name="reports_request_service_lat"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pk} {self.service.code} ({self.status})"
@@ -419,6 +453,34 @@ class OpenDataset(models.Model):
 
     def __str__(self) -> str:
         return f"open dataset of {self.jurisdiction.code}"
+
+
+# ------------------------------------------------------------------------------------- the back office
+
+
+class CannedReply(models.Model):
+    """A ready-made public message for a status change, per service (empty: every service), workflow
+    state (empty: every state) and language. ``body`` takes ``{placeholders}`` (see
+    :mod:`openingup.reports.canned`); ``{{`` and ``}}`` write a brace."""
+
+    id = models.BigAutoField(primary_key=True)
+    title = models.CharField(max_length=200)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="canned_replies"
+    )
+    status = models.CharField(max_length=30, blank=True, help_text="Workflow state; empty: any.")
+    language = models.CharField(max_length=10)
+    body = models.TextField(
+        help_text="Placeholders: {request_id} {service} {status} {address} {date} {expected}"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reports_canned_reply"
+        ordering = ["title", "language", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
 
 
 # Classification keeps its own rows (model versions, corrections) beside the requests.

@@ -94,12 +94,13 @@ class RequestQuery:
 
 
 def find_requests(query: RequestQuery, now: datetime | None = None) -> list[ServiceRequest]:
-    """Requests as GET requests finds them, newest first, at most ``CAP`` a page.
+    """Requests as GET requests finds them, newest first, at most ``CAP`` a page; requests harvested
+    from another city's endpoint are not this endpoint's and are left out.
 
     Given ids override every other filter; otherwise the service codes, the statuses and the
     requested_datetime window (:func:`window`) apply."""
     size = max(1, min(query.page_size, CAP))
-    found = _requests()
+    found = _requests().filter(harvest_source__isnull=True)  # requests harvested from elsewhere stay out
     if query.ids:
         numbers = [int(i) for i in query.ids if i.isdigit()]
         found = found.filter(pk__in=numbers)
@@ -135,7 +136,9 @@ def updates_between(
     ``after_id`` returns only updates with a higher id, so a client can page on; ``statuses`` are
     FixMyStreet's extended states (``fixed``, ``action_scheduled`` …)."""
     start, end = window(start, end, now)
-    found = RequestUpdate.objects.filter(internal=False, created_at__gte=start, created_at__lte=end)
+    found = RequestUpdate.objects.filter(
+        internal=False, created_at__gte=start, created_at__lte=end, request__harvest_source__isnull=True
+    )
     if after_id is not None:
         found = found.filter(pk__gt=after_id)
     if statuses:

@@ -26,12 +26,12 @@ def absolute(name: str, token: str) -> str:
     return settings.BASE_URL + reverse(name, args=[token])
 
 
-def _values(request: ServiceRequest, language: str, note: str = "") -> dict[str, str]:
+def _values(request: ServiceRequest, language: str, note: str = "", status: str = "") -> dict[str, str]:
     with translation.override(language):
         return {
             "id": str(request.pk),
             "service": pick(request.service.name, language),
-            "status": str(workflow.state(request.status).label),
+            "status": str(workflow.state(status or request.status).label),
             "note": note,
             "notice": pick(request.service.service_notice, language),
             "date": formats.date_format(timezone.localtime(request.requested_datetime), "DATE_FORMAT"),
@@ -40,9 +40,13 @@ def _values(request: ServiceRequest, language: str, note: str = "") -> dict[str,
         }
 
 
-def _mail(follower: Follower, request: ServiceRequest, event: str, values: dict[str, str]) -> None:
+def _compose(follower: Follower, event: str, values: dict[str, str]) -> mailtexts.Mail:
     footer = mailtexts.footer_text(absolute("web:report-unfollow", follower.token), follower.language)
-    mail = mailtexts.render(event, follower.language, values, footer=footer)
+    return mailtexts.render(event, follower.language, values, footer=footer)
+
+
+def _mail(follower: Follower, request: ServiceRequest, event: str, values: dict[str, str]) -> None:
+    mail = _compose(follower, event, values)
     outbox.queue_mail(
         to=follower.email, subject=mail.subject, text=mail.text, html=mail.html, request=request, event=event
     )
@@ -81,17 +85,37 @@ def mail_status_change(event: Event) -> None:
     update = RequestUpdate.objects.filter(pk=update_id).first() if update_id else None
     note = update.description if update is not None and not update.internal else ""
     status = event.payload["status"]
-    closing = (
-        workflow.open311_status(status) == "closed"
-        and workflow.open311_status(event.payload.get("previous") or workflow.INITIAL) == "open"
-        and status not in NO_CLOSING_MAIL
-    )
+    closing = is_closing(event.payload.get("previous") or workflow.INITIAL, status)
     with transaction.atomic():
         question = None
         for follower in request.followers.all():
-            values = _values(request, follower.language, note)
+            values = _values(request, follower.language, note, status)
             if closing and follower.is_reporter:
                 question = question or feedback.ask_satisfaction(request=request)
                 url = absolute("web:report-satisfaction", question.token)
                 values["satisfaction"] = mailtexts.satisfaction_text(url, follower.language)
             _mail(follower, request, "closed" if closing else f"status:{status}", values)
+
+
+def is_closing(previous: str, status: str) -> bool:
+    """Whether a move from ``previous`` to ``status`` closes the request (the closing e-mail, with the
+    satisfaction question for the reporter)."""
+    return (
+        workflow.open311_status(status) == "closed"
+        and workflow.open311_status(previous) == "open"
+        and status not in NO_CLOSING_MAIL
+    )
+
+
+def preview_status_mail(
+    request: ServiceRequest, follower: Follower, status: str, note: str
+) -> mailtexts.Mail:
+    """The e-mail ``follower`` would get if ``request`` moved to ``status`` with the public ``note``,
+    made exactly as :func:`mail_status_change` makes it, without storing or sending anything. The
+    satisfaction link, made only when the mail is sent, shows as ``…``."""
+    closing = is_closing(request.status, status)
+    values = _values(request, follower.language, note.strip(), status)
+    if closing and follower.is_reporter:
+        url = absolute("web:report-satisfaction", "TOKEN").replace("TOKEN", "…")
+        values["satisfaction"] = mailtexts.satisfaction_text(url, follower.language)
+    return _compose(follower, "closed" if closing else f"status:{status}", values)

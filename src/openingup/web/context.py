@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from openingup.catalogue import queries
 from openingup.organisations import permissions
+from openingup.reports import permissions as reports
 from openingup.web.presentation import pick
 
 
@@ -21,4 +22,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "UI_LANGUAGES": settings.LANGUAGES,
         "SITE_NAME": SimpleLazyObject(lambda: str(pick(queries.catalogue().title))),
         "CAN_CREATE": SimpleLazyObject(lambda: bool(permissions.editable_organisations(user))),
+        "CAN_USE_OFFICE": SimpleLazyObject(lambda: _can_use_office(user)),
     }
+
+
+def _can_use_office(user: Any) -> bool:
+    """Whether the header links to the reports back office (staff of any organisation)."""
+    return bool(getattr(user, "is_authenticated", False)) and reports.can_view_office(user)

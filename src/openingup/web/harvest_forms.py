@@ -26,6 +26,7 @@ class HarvestSourceForm(SummaryForm):
                     ("ckan", _("CKAN portal (Action API)")),
                     ("csw", _("Geo catalogue (CSW 2.0.2, ISO 19139)")),
                     ("openingup", _("Another Opening Up site")),
+                    ("open311", _("Another city's Open311 endpoint (its reports, into the back office)")),
                 ]
             ),
             _("Kind of source"),
@@ -33,12 +34,15 @@ class HarvestSourceForm(SummaryForm):
         self.fields["url"] = labelled(
             forms.URLField(assume_scheme="https", max_length=2000),
             _("Address (URL)"),
-            _("The portal's address, the feed's address or the CSW endpoint."),
+            _("The portal's address, the feed's address, the CSW endpoint or the Open311 endpoint."),
         )
         self.fields["organisation"] = labelled(
             forms.ChoiceField(choices=options, required=not admin),
             _("Organisation"),
-            _("Publishes the datasets that do not name a publisher of their own."),
+            _(
+                "Publishes the datasets that do not name a publisher of their own; for an Open311 "
+                "endpoint, the reports' categories belong to it (required)."
+            ),
         )
         self.fields["title"] = labelled(forms.CharField(required=False, max_length=200), _("Name"))
         self.fields["frequency"] = labelled(

@@ -8,18 +8,22 @@ import time
 
 from openingup.cli.commands.common import fail, migrate, organisation_named
 
-TYPES = ("ckan", "dcat", "csw", "openingup")
+TYPES = ("ckan", "dcat", "csw", "openingup", "open311")
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("harvest", help="Harvest other catalogues: CKAN, DCAT-AP, CSW, Opening Up.")
+    p = sub.add_parser(
+        "harvest", help="Harvest other catalogues (CKAN, DCAT-AP, CSW, Opening Up) and Open311 endpoints."
+    )
     inner = p.add_subparsers(
         dest="action", metavar="ACTION", required=True, help="add, run, list, show, schedule"
     )
     a = inner.add_parser("add", help="Register a source; prints its id on the last line.")
     a.add_argument("--type", required=True, choices=TYPES, help="What kind of source it is.")
     a.add_argument(
-        "url", metavar="URL", help="The source's address (CKAN site, RDF document, CSW endpoint, …)."
+        "url",
+        metavar="URL",
+        help="The source's address (CKAN site, RDF document, CSW endpoint, Open311 endpoint, …).",
     )
     a.add_argument("--organisation", metavar="SLUG", help="Publisher for datasets that name none.")
     a.add_argument("--title", default="", help="A name for the source (default: its URL).")

@@ -1,6 +1,6 @@
 """The built-in harvesters, registered the same way a third-party one would be."""
 
-from openingup.harvest.harvesters import ckan, csw, dcat, openingup
+from openingup.harvest.harvesters import ckan, csw, dcat, open311, openingup
 from openingup.harvest.harvesters.base import Gathering, HarvestError, Item, Page, harvester_for, registered
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "csw",
     "dcat",
     "harvester_for",
+    "open311",
     "openingup",
     "registered",
 ]

@@ -32,6 +32,7 @@ def history() -> list[Example]:
     corrected = set(ServiceCorrection.objects.values_list("request_id", flat=True))
     rows = (
         ServiceRequest.objects.exclude(description="")
+        .filter(harvest_source__isnull=True)  # another city's requests are not this one's history
         .order_by("-requested_datetime", "-id")
         .values_list("id", "description", "service__code")[:MAX_HISTORY]
     )
