@@ -1,0 +1,1 @@
+"""Readiness: self-assessments on versioned instruments, frozen results and a cross-instance benchmark."""

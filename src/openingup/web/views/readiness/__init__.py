@@ -1,0 +1,1 @@
+"""Readiness pages: instruments, the questionnaire, consolidation, results with their PDF, the benchmark."""
