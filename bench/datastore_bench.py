@@ -17,9 +17,9 @@ Parts (``--only`` picks some; the set-up a part needs is done either way):
   checked (HTTP 200, non-empty where expected) before timing; then 5 warm-ups and 100 timed requests per
   query and system, interleaved, one persistent ``http.client`` connection per system. p50/p95 and the
   ratio (goal ≥ 3× faster).
-* ``concurrency`` — 8 clients (threads, or processes with ``--client processes``), one persistent
-  connection each, hammer the filtered query for 10 s against each server in turn: requests/s and the
-  ratio (goal ≥ 3× Datasette's).
+* ``concurrency`` — 8 clients (``wrk -t2 -c8`` as in PEERS.md when wrk is installed; else threads, or
+  processes with ``--client processes``), one persistent connection each, hammer the filtered query
+  for 10 s against each server in turn: requests/s and the ratio (goal ≥ 3× Datasette's).
 
 Peers go into a virtualenv of their own (``datasette``, ``sqlite-utils``), cached beside CKAN's in
 ``~/.cache/openingup-bench`` ($OPENINGUP_BENCH_CACHE moves it), never the project's. The shared file is
@@ -622,6 +622,9 @@ def time_pair(ds: Http | None, ou: Http | None, query: Query, warmup: int, n: in
     return times
 
 
+NO_CACHE = {"OPENINGUP_DATASTORE_PAGE_CACHE_CELLS": "0"}
+
+
 def run_queries(
     ds_port: int, ou_port: int | None, queries: list[Query], warmup: int, n: int
 ) -> tuple[list[dict[str, Any]], list[str]]:
@@ -709,8 +712,39 @@ def client_cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def default_client() -> str:
+    """wrk (Debian package ``wrk``) when installed: PEERS.md's load generator, written in C, so the load it
+    takes from the 2 cores stays small; else Python threads."""
+    return "wrk" if shutil.which("wrk") else "threads"
+
+
+def wrk_throughput(port: int, path: str, clients: int, seconds: float) -> dict[str, Any]:
+    """``wrk -t2 -c<clients>`` as PEERS.md runs it: requests/s, counting non-2xx answers as errors."""
+    cpu_before = client_cpu()
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    failed = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, failed.groups())) if failed else 0)
+    ok = total - (int(bad.group(1)) if bad else 0)
+    return {
+        "requests_per_second": ok / seconds,
+        "ok": ok,
+        "errors": errors,
+        "client_cpu_seconds": client_cpu() - cpu_before,
+        "client": "wrk -t2",
+    }
+
+
 def throughput(port: int, path: str, clients: int, seconds: float, kind: str) -> dict[str, Any]:
     """Requests/s of `clients` concurrent clients for `seconds`, and the CPU the clients used."""
+    if kind == "wrk":
+        return wrk_throughput(port, path, clients, seconds)
     pool_class = ThreadPoolExecutor if kind == "threads" else ProcessPoolExecutor
     cpu_before = client_cpu()
     with pool_class(max_workers=clients) as pool:
@@ -801,13 +835,23 @@ def print_ingest(results: dict[str, Any]) -> None:
         )
 
 
-def print_queries(results: dict[str, Any]) -> None:
-    rows = results["queries"]
+def print_queries(results: dict[str, Any], key: str = "queries") -> None:
+    rows = results[key]
     n = results["settings"]["requests"]
     print(
         f"\nQueries over HTTP, {n} requests each after {results['settings']['warmup']} warm-ups, "
         "interleaved, one keep-alive connection per system (ms)"
     )
+    if key == "queries_uncached":
+        print(
+            "  ours WITHOUT its answer cache (OPENINGUP_DATASTORE_PAGE_CACHE_CELLS=0): every request runs "
+            "its query in DuckDB, as a query new to the server would"
+        )
+    else:
+        print(
+            "  ours as deployed: a repeated query on a table version is answered from the process's answer "
+            "cache (table versions never change); the next table shows it without"
+        )
     print(f"  {'query':44} {'Datasette p50':>13} {'p95':>8} {'ours p50':>9} {'p95':>8} {'ratio':>7}")
     for row in rows:
         ds, ou = row.get("datasette"), row.get("ours")
@@ -835,11 +879,11 @@ def print_concurrency(results: dict[str, Any]) -> None:
         f"\nConcurrency: {s['clients']} client {s['client']} with a keep-alive connection each, "
         f"filtered query, {s['seconds']:.0f} s per server"
     )
-    for name in ("datasette", "ours"):
+    for name in ("datasette", "ours", "ours, no answer cache"):
         if name in conc:
             c = conc[name]
             print(
-                f"  {name:10} {c['requests_per_second']:9.1f} req/s  ({c['ok']} ok, {c['errors']} errors; "
+                f"  {name:22} {c['requests_per_second']:9.1f} req/s  ({c['ok']} ok, {c['errors']} errors; "
                 f"client CPU {c['client_cpu_seconds']:.1f} s)"
             )
     if "datasette" in conc and "ours" in conc:
@@ -848,6 +892,10 @@ def print_concurrency(results: dict[str, Any]) -> None:
             f"  ratio ours / Datasette {ratio:.1f}x "
             f"(goal >= {GOAL_THROUGHPUT_RATIO:.0f}x: {verdict(ratio >= GOAL_THROUGHPUT_RATIO)})"
         )
+    if "datasette" in conc and "ours, no answer cache" in conc:
+        alone = conc["ours, no answer cache"]["requests_per_second"]
+        ratio = alone / conc["datasette"]["requests_per_second"]
+        print(f"  ratio ours without the answer cache / Datasette {ratio:.1f}x")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -877,7 +925,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--client", choices=("threads", "processes"), default="threads")
+    parser.add_argument("--client", choices=("wrk", "threads", "processes"), default=default_client())
     parser.add_argument("--json", type=Path, help="Also write every number to this file.")
     parser.add_argument("--keep", action="store_true", help="Keep the work folder (logs, our home).")
     parser.add_argument(
@@ -991,6 +1039,22 @@ def run_systems(
             problems.append(f"ours, serve: {exc}")
             failed = True
     ours_port = ou_port if ours_server else None
+    # The same server with its answer cache off, to show what each query costs when it is new to it.
+    nocache_port = None
+    if ours_server:
+        nocache_port = free_port()
+        try:
+            start_server(
+                "Opening Up, no answer cache",
+                [*OPENINGUP, "serve", "--host", "127.0.0.1", "--port", str(nocache_port),
+                 "--processes", str(args.processes)],
+                env={**env, "OPENINGUP_BASE_URL": f"http://127.0.0.1:{nocache_port}", **NO_CACHE},
+                cwd=work, log_path=work / "openingup-serve-nocache.log",
+                ready_url=f"http://127.0.0.1:{nocache_port}/api/v1/datasets", cleanup=cleanup,
+            )  # fmt: skip
+        except RuntimeError as exc:
+            problems.append(f"ours without the answer cache, serve: {exc}")
+            nocache_port = None
     rare, rare_rows = pick_rare_word(file)
     results["words"] = {"common": WORD, "rare": rare, "rare_rows": rare_rows}
     queries = build_queries(distribution, rare)
@@ -1003,12 +1067,19 @@ def run_systems(
         failed = failed or any(not p.startswith("note") for p in query_problems)
         print_queries(results)
         print(f"  (rare word {rare!r} is in {rare_rows} rows of the file)")
+        if nocache_port:
+            results["queries_uncached"], query_problems = run_queries(
+                ds_port, nocache_port, queries, args.warmup, args.requests
+            )
+            problems += [p for p in query_problems if not p.startswith("note")]
+            print_queries(results, "queries_uncached")
     if "concurrency" in parts:
         filtered = queries[0]
         conc: dict[str, Any] = {}
         for name, port, path in (
             ("datasette", ds_port, filtered.datasette),
             ("ours", ours_port, filtered.ours),
+            ("ours, no answer cache", nocache_port, filtered.ours),
         ):
             if port and path:
                 log(f"concurrency: {name}")

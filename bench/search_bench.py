@@ -10,7 +10,8 @@ On a fresh ``OPENINGUP_HOME`` in a temporary folder (SQLite, the embedded defaul
 3. start ``openingup serve`` and measure over HTTP, one persistent connection: 5 warm-ups and 100 timed
    requests per query, p50/p95 - full text (a common and a rare word), a faceted search (theme filter),
    no query (all datasets with facets), CKAN ``package_search`` with two facet fields, ``package_show``;
-4. 8 concurrent clients (threads, keep-alive) on the faceted search for 10 s: requests/s.
+4. 8 concurrent clients (``wrk -t2 -c8`` as in PEERS.md when wrk is installed, else Python threads;
+   keep-alive) on the faceted search for 10 s: requests/s.
 
 Targets from the issue (faceted search p50 <= 20 ms, >= 200 requests/s) and CKAN's published figures
 (package_search ~1 s under load, 0.2-0.3 s alone; CKAN 2.12 package_show 10.5 ms on this machine, per
@@ -35,7 +36,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ckan_peer import PROJECT, free_port, start_server, tail
-from datastore_bench import OPENINGUP, Http, openingup_env, percentile, throughput
+from datastore_bench import OPENINGUP, Http, default_client, openingup_env, percentile, throughput
 
 THEME = "http://publications.europa.eu/resource/authority/data-theme"
 COMMON_WORD = "water"  # in about one title in nine, both languages
@@ -305,8 +306,8 @@ def main() -> int:
                 log(f"{name}: p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms")
                 if name == "CKAN package_show":  # the goals first: the slow requests come last
                     # every server process warms up (loads its snapshot) before the timed run
-                    throughput(port, faceted, CLIENTS, WARM_SECONDS, "threads")
-                    results["concurrency"] = throughput(port, faceted, CLIENTS, SECONDS, "threads")
+                    throughput(port, faceted, CLIENTS, WARM_SECONDS, default_client())
+                    results["concurrency"] = throughput(port, faceted, CLIENTS, SECONDS, default_client())
                     results["concurrency"]["path"] = faceted
                     log(f"concurrency: {results['concurrency']['requests_per_second']:.0f} req/s")
         finally:
@@ -344,7 +345,8 @@ def print_table(results: dict[str, Any]) -> None:
     c = results["concurrency"]
     rps = c["requests_per_second"]
     print(
-        f"\n{CLIENTS} clients x {SECONDS:.0f} s on the faceted search: {rps:,.0f} req/s "
+        f"\n{CLIENTS} clients ({c.get('client', 'Python threads')}) x {SECONDS:.0f} s on the faceted search: "
+        f"{rps:,.0f} req/s "
         f"({c['ok']} ok, {c['errors']} errors; mean {1000 * CLIENTS / max(rps, 1e-9):.0f} ms per request)"
     )
     print(f"  target >= {GOAL_RPS:.0f} req/s: {'met' if rps >= GOAL_RPS else 'NOT MET'}")

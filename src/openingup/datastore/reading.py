@@ -1,13 +1,18 @@
 """Answering table queries: a page with total, facets or groups — what API, CKAN calls and pages share.
 
 Exact totals are cached per table version and row set (an unfiltered total is the stored row count,
-never recomputed).
+never recomputed). Whole answers are kept too, per table version and query, up to
+``OPENINGUP_DATASTORE_PAGE_CACHE_CELLS`` values per process: a table version is never written after it
+became ready, so the same query on it always has the same answer (a popular preview or API page is then
+answered without the database). Any change this process sees clears them anyway (see subscribers).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
+from openingup import config
 from openingup.datastore import query as query_mod
 from openingup.datastore.backends import Page, backend
 from openingup.datastore.ingest.geometry import HIDDEN
@@ -25,6 +31,8 @@ from openingup.datastore.models import Table
 _counts: OrderedDict[tuple[str, str], int] = OrderedDict()
 _lock = threading.Lock()
 CACHE = 4096
+_answers: OrderedDict[tuple[str, ...], tuple[int, Answer]] = OrderedDict()
+_cells = 0  # values held in _answers
 
 
 def types_of(table: Table) -> dict[str, str]:
@@ -69,7 +77,40 @@ class Answer:
 
 
 def answer(table: Table, q: query_mod.Query, *, with_total: bool = True, geometry: bool = False) -> Answer:
-    """Run a parsed query: rows (or groups) plus total and facets."""
+    """Run a parsed query: rows (or groups) plus total and facets (a kept answer when there is one)."""
+    key = (
+        str(table.pk),
+        table.location,
+        json.dumps(dataclasses.asdict(q), sort_keys=True, default=str),
+        str(with_total),
+        str(geometry),
+    )
+    with _lock:
+        kept = _answers.get(key)
+        if kept is not None:
+            _answers.move_to_end(key)
+            return dataclasses.replace(kept[1])
+    out = _answer(table, q, with_total=with_total, geometry=geometry)
+    _keep(key, out)
+    return dataclasses.replace(out)
+
+
+def _keep(key: tuple[str, ...], out: Answer) -> None:
+    global _cells
+    budget = config.get_int("OPENINGUP_DATASTORE_PAGE_CACHE_CELLS")
+    cells = 1 + len(out.rows) * max(1, len(out.columns)) + sum(len(v) for v in out.facets.values())
+    if cells > budget // 8:  # no single answer takes more than an eighth of the room
+        return
+    with _lock:
+        if key in _answers:
+            return
+        _answers[key] = (cells, out)
+        _cells += cells
+        while _cells > budget and _answers:
+            _cells -= _answers.popitem(last=False)[1][0]
+
+
+def _answer(table: Table, q: query_mod.Query, *, with_total: bool, geometry: bool) -> Answer:
     b = backend(table.backend)
     if q.group_by:
         page: Page = b.group(table, q)
@@ -139,5 +180,9 @@ def _plain(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
 
 
 def clear_cache() -> None:
+    """Drop this process's kept totals and answers."""
+    global _cells
     with _lock:
         _counts.clear()
+        _answers.clear()
+        _cells = 0

@@ -37,5 +37,7 @@ def drop_deleted(event: Event) -> None:
 def forget_recent_tables(event: Event) -> None:
     """Any catalogue or datastore change may change which table answers, or who may see it."""
     from openingup.datastore.queries import forget
+    from openingup.datastore.reading import clear_cache
 
     forget()
+    clear_cache()

@@ -9,6 +9,7 @@ implements the protocol directly.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import json
 import math
@@ -188,6 +189,27 @@ class TextMatches:
 TEXT_CACHE_SIZE = 64
 _text_cache: OrderedDict[tuple[Any, ...], TextMatches] = OrderedDict()
 _text_lock = threading.Lock()
+# Whole answers, per snapshot and query, like a search engine's query result cache: a snapshot never
+# changes, so the same query (and the same visibility) on it always has the same answer.
+RESULT_CACHE_SIZE = 1024
+_results: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+
+
+def _result_key(index: snapshot.Snapshot, backend: str, query: SearchQuery) -> tuple[Any, ...]:
+    admin, organisations = _visibility(query.user)
+    asked = {k: v for k, v in dataclasses.asdict(query).items() if k != "user"}
+    return (
+        index.built,
+        index.generation,
+        backend,
+        admin,
+        tuple(sorted(map(str, organisations))),
+        json.dumps(asked, sort_keys=True, default=str),
+    )
+
+
+def _copy(result: SearchResult) -> SearchResult:
+    return dataclasses.replace(result, hits=list(result.hits), facets=dict(result.facets))
 
 
 class SqlBackend:
@@ -338,9 +360,8 @@ class SqlBackend:
             )
         return docs
 
-    def _matches(self, query: SearchQuery) -> tuple[snapshot.Snapshot, int]:
-        """The snapshot and the bitmap of the visible documents that pass the query's filters."""
-        index = snapshot.current()
+    def _matches(self, query: SearchQuery, index: snapshot.Snapshot) -> int:
+        """The bitmap of the snapshot's visible documents that pass the query's filters."""
         bits = index.visible(*_visibility(query.user))
         if query.statuses:
             bits &= index.with_status(query.statuses)
@@ -353,7 +374,7 @@ class SqlBackend:
             bits &= index.having(name, value)
         if bits and (query.bbox is not None or query.start or query.end):
             bits &= index.of_ids(self._filtered(query).values_list("id", flat=True))
-        return index, bits
+        return bits
 
     def _text(self, index: snapshot.Snapshot, terms: list[str], ranked: bool) -> TextMatches:
         """Every document matching the words, best first when ``ranked``; kept for the snapshot's
@@ -381,6 +402,21 @@ class SqlBackend:
         return found
 
     def search(self, query: SearchQuery) -> SearchResult:
+        index = snapshot.current()
+        key = _result_key(index, self.name, query)
+        with _text_lock:
+            found = _results.get(key)
+            if found is not None:
+                _results.move_to_end(key)
+                return _copy(found)
+        result = self._search(query, index)
+        with _text_lock:
+            _results[key] = result
+            while len(_results) > RESULT_CACHE_SIZE:
+                _results.popitem(last=False)
+        return _copy(result)
+
+    def _search(self, query: SearchQuery, index: snapshot.Snapshot) -> SearchResult:
         from openingup.search.models import SearchDocument
 
         if query.sort not in SORTS:
@@ -394,7 +430,7 @@ class SqlBackend:
         terms = query.terms()
         sort = query.sort if terms or query.sort != "relevance" else "modified"
         after = _decode_cursor(query.cursor, sort) if query.cursor else None
-        index, matches = self._matches(query)
+        matches = self._matches(query, index)
         text: TextMatches | None = None
         if matches and terms:
             text = self._text(index, terms, ranked=sort == "relevance")
