@@ -104,6 +104,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("OPENINGUP_DATASTORE_SQL_TIMEOUT_MS", "5000", "Time limit of one read-only datastore SQL query."),
     Setting(
+        "OPENINGUP_DATASTORE_PAGE_CACHE_CELLS",
+        "500000",
+        "Values (rows × columns) of recent datastore answers each server process keeps to answer the same "
+        "query again without the database; table versions never change, so a kept answer stays right. "
+        "0 keeps none.",
+    ),
+    Setting(
         "OPENINGUP_HARVEST_TIMEOUT",
         "3600",
         "Seconds a harvest job may run before it stops as failed (what it harvested so far is kept).",
@@ -113,7 +120,16 @@ SETTINGS: tuple[Setting, ...] = (
         "3",
         "Times a harvest retries a page after a timeout, a lost connection or HTTP 429/5xx (with backoff).",
     ),
-    Setting("OPENINGUP_HARVEST_PAGE_SIZE", "100", "Items a harvest asks a CKAN or CSW source for per page."),
+    Setting(
+        "OPENINGUP_HARVEST_PAGE_SIZE",
+        "100",
+        "Items a harvest asks a CKAN, CSW or Open311 source for per page.",
+    ),
+    Setting(
+        "OPENINGUP_OPEN311_HARVEST_DAYS",
+        "90",
+        "Days back an Open311 harvest reads requests (in 90-day windows), so status changes are seen.",
+    ),
     Setting(
         "OPENINGUP_SOCIAL_KEY",
         "",
@@ -137,6 +153,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "OPENINGUP_SOCIAL_TIME_ZONE", "Europe/Amsterdam", "Time zone of the webcare working hours (IANA)."
+    ),
+    Setting(
+        "OPENINGUP_HOLIDAYS",
+        "NL",
+        "Public holidays skipped by business hours and working-day service levels: a country code with an "
+        "optional subdivision ('NL', 'DE-NI', 'GB-SCT'); empty: none.",
     ),
     Setting(
         "OPENINGUP_SOCIAL_FIRST_RESPONSE_HOURS",

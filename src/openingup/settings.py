@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "openingup.reports",
     "openingup.quality",
     "openingup.harvest",
+    "openingup.readiness",
     "openingup.web",
     "openingup.api",
     "openingup.cli",

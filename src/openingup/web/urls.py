@@ -23,8 +23,16 @@ from openingup.web.views import (
 )
 from openingup.web.views.quality import dashboard as quality_dashboard
 from openingup.web.views.quality import datasets as quality_datasets
+from openingup.web.views.readiness import benchmark as readiness_benchmark
+from openingup.web.views.readiness import consolidate as readiness_consolidate
+from openingup.web.views.readiness import index as readiness_index
+from openingup.web.views.readiness import questionnaire as readiness_questionnaire
+from openingup.web.views.readiness import result as readiness_result
+from openingup.web.views.reports import canned_replies as report_replies
 from openingup.web.views.reports import form as report_form
 from openingup.web.views.reports import lookups as report_lookups
+from openingup.web.views.reports import office as report_office
+from openingup.web.views.reports import office_request as report_office_request
 from openingup.web.views.reports import pages as report_pages
 from openingup.web.views.reports import satisfaction as report_satisfaction
 from openingup.web.views.social import announcements as social_announcements
@@ -197,4 +205,70 @@ urlpatterns += [
         classifier.classifier_activate,
         name="report-classifier-activate",
     ),
+]
+
+# The reports back office: work queues, their map, a request's staff page, canned replies.
+urlpatterns += [
+    path("reports/office/", report_office.queue_page, name="report-office"),
+    path("reports/office.json", report_office.queue_json, name="report-office-twin"),
+    path("reports/office/map/", report_office.map_page, name="report-office-map"),
+    path(
+        "reports/office/requests/<int:pk>/", report_office_request.request_page, name="report-office-request"
+    ),
+    path(
+        "reports/office/requests/<int:pk>.json",
+        report_office_request.request_twin,
+        name="report-office-request-twin",
+    ),
+    path(
+        "reports/office/requests/<int:pk>/status/",
+        report_office_request.status_change,
+        name="report-office-status",
+    ),
+    path("reports/office/requests/<int:pk>/note/", report_office_request.note, name="report-office-note"),
+    path(
+        "reports/office/requests/<int:pk>/assign/", report_office_request.assign, name="report-office-assign"
+    ),
+    path(
+        "reports/office/requests/<int:pk>/duplicate/",
+        report_office_request.duplicate,
+        name="report-office-duplicate",
+    ),
+    path("reports/office/requests/<int:pk>/split/", report_office_request.split, name="report-office-split"),
+    path("reports/office/replies/", report_replies.reply_list, name="report-office-replies"),
+    path("reports/office/replies/new/", report_replies.reply_new, name="report-office-reply-new"),
+    path("reports/office/replies/<int:pk>/", report_replies.reply_edit, name="report-office-reply"),
+    path(
+        "reports/office/replies/<int:pk>/delete/",
+        report_replies.reply_delete,
+        name="report-office-reply-delete",
+    ),
+]
+
+# Readiness: instruments, the questionnaire, consolidation, results (page, JSON, PDF), the benchmark.
+urlpatterns += [
+    path("readiness/", readiness_index.index, name="readiness"),
+    path("readiness/instruments.json", readiness_index.instruments_json, name="readiness-instruments"),
+    path("readiness/start/", readiness_index.start, name="readiness-start"),
+    path("readiness/profile/", readiness_index.profile, name="readiness-profile"),
+    path("readiness/benchmark/", readiness_benchmark.benchmark, name="readiness-benchmark"),
+    re_path(
+        r"^readiness/benchmark\.(?P<fmt>json)$",
+        readiness_benchmark.benchmark,
+        name="readiness-benchmark-twin",
+    ),
+    re_path(
+        r"^readiness/benchmark/entries\.(?P<fmt>json|csv)$",
+        readiness_benchmark.entries_download,
+        name="readiness-benchmark-entries",
+    ),
+    path(
+        "readiness/benchmark/import/", readiness_benchmark.import_entries, name="readiness-benchmark-import"
+    ),
+    path("readiness/<uuid:pk>/", readiness_questionnaire.questionnaire, name="readiness-questionnaire"),
+    path("readiness/<uuid:pk>/prefill/", readiness_questionnaire.prefill, name="readiness-prefill"),
+    path("readiness/<uuid:pk>/consolidate/", readiness_consolidate.consolidate, name="readiness-consolidate"),
+    path("readiness/<uuid:pk>/result/", readiness_result.result_page, name="readiness-result"),
+    path("readiness/<uuid:pk>/result.json", readiness_result.result_json, name="readiness-result-json"),
+    path("readiness/<uuid:pk>/result.pdf", readiness_result.result_pdf, name="readiness-result-pdf"),
 ]

@@ -10,6 +10,7 @@ from openingup.cli.commands import (
     feedback_cmd,
     harvest_cmd,
     quality_cmd,
+    readiness_cmd,
     reports_cmd,
     search_cmd,
     serve,
@@ -32,4 +33,5 @@ COMMANDS = (
     social_cmd,
     reports_cmd,
     feedback_cmd,
+    readiness_cmd,
 )
