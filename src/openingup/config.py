@@ -38,6 +38,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Celery broker URL (redis://127.0.0.1:6379/0); empty means the in-process background worker.",
     ),
     Setting(
+        "OPENINGUP_SCHEDULER",
+        "on",
+        "Run the periodic work (harvests due, e-mail outbox, privacy run, …) in `openingup serve` or, with "
+        "a broker, `openingup worker`; `off` when cron runs `openingup schedule run-due` instead.",
+    ),
+    Setting(
+        "OPENINGUP_SCHEDULE_INTERVALS",
+        "",
+        "Comma-separated `job=seconds` overrides of periodic jobs' intervals (`openingup schedule list` "
+        "names them); 0 switches a job off.",
+    ),
+    Setting(
         "OPENINGUP_BASE_URL", "http://127.0.0.1:8000", "Public base URL; dataset URIs are minted under it."
     ),
     Setting(

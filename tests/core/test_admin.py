@@ -14,6 +14,7 @@ import pytest
         "/admin/catalogue/dataset/",
         "/admin/catalogue/change/",
         "/admin/core/job/",
+        "/admin/core/periodicrun/",
         "/admin/datastore/table/",
     ],
 )

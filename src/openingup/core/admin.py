@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from openingup.core.models import Job
+from openingup.core.models import Job, PeriodicRun
 
 
 @admin.register(Job)
@@ -20,6 +20,18 @@ class JobAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
     )
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(admin.ModelAdmin):
+    """The scheduler writes these rows; an administrator may move a next run (intervals are settings)."""
+
+    list_display = ("name", "last_run_at", "next_run_at", "last_error")
+    # next_run_at stays editable: set it to now and the job runs at the next tick.
+    readonly_fields = ("name", "last_run_at", "last_job_id", "last_error")
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -35,3 +35,23 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.status}, {self.progress}%)"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (see :mod:`openingup.core.schedule`) last ran and next runs: one row per job.
+
+    Claiming a run moves ``next_run_at`` forward in one conditional UPDATE, so however many schedulers
+    look at the same database, each run is claimed by exactly one of them."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    next_run_at = models.DateTimeField()
+    # The background job the last run queued (None for jobs run in the scheduler itself, or once pruned).
+    last_job_id = models.UUIDField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M})"

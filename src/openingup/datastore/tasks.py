@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from openingup.core.schedule import periodic
 from openingup.core.tasks import Progress, task
 
 
@@ -39,3 +41,6 @@ def expire(progress: Progress) -> dict[str, Any]:
     from openingup.datastore import services
 
     return {"expired": services.expire_versions(), "orphans": services.drop_orphans()}
+
+
+periodic("datastore.expire", every=timedelta(days=1), task="datastore.expire")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from openingup.core.schedule import periodic
 from openingup.core.tasks import Progress, task
 
 
@@ -25,3 +27,7 @@ def start_due(progress: Progress) -> dict[str, Any]:
 
     started = start_due_harvests()
     return {"started": [str(j.source_id) for j in started]}
+
+
+# Sources are daily, weekly or monthly; looking every few minutes starts each close to its time.
+periodic("harvest.start_due", every=timedelta(minutes=5), task="harvest.start_due")

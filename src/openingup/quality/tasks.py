@@ -1,14 +1,17 @@
 """Background work of the quality context, run through :mod:`openingup.core.tasks`.
 
 ``quality.check_links`` checks the links due for a check (never checked, or older than
-``OPENINGUP_LINK_CHECK_MAX_AGE_HOURS``); run it on a schedule with ``openingup quality check-links
---enqueue`` (cron, systemd timer) or directly with ``openingup quality check-links``.
+``OPENINGUP_LINK_CHECK_MAX_AGE_HOURS``); the scheduler (:mod:`openingup.core.schedule`) queues it every
+few hours, ``openingup quality check-links --enqueue`` on demand, and ``openingup quality check-links``
+runs it in the foreground.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from openingup.core.schedule import periodic
 from openingup.core.tasks import Progress, task
 
 
@@ -36,3 +39,7 @@ def score_pending(progress: Progress) -> dict[str, Any]:
     from openingup.quality import services
 
     return {"scored": services.score_pending(_reporter(progress, "datasets"))}
+
+
+# Only the links due for a check are checked, so a run every few hours spreads the work over the day.
+periodic("quality.check_links", every=timedelta(hours=6), task="quality.check_links")

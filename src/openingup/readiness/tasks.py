@@ -7,8 +7,10 @@ benchmark-publish --publisher SLUG`` chooses the publishing organisation).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from openingup.core.schedule import periodic
 from openingup.core.tasks import Progress, task
 
 
@@ -21,3 +23,7 @@ def publish_benchmark(progress: Progress) -> dict[str, Any]:
         return {"published": False}
     exchange.publish_benchmark(publisher=dataset.publisher)
     return {"published": True, "entries": len(exchange.local_entries())}
+
+
+# Events already republish after each frozen result; the daily run catches what an event missed.
+periodic("readiness.publish_benchmark", every=timedelta(days=1), task="readiness.publish_benchmark")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from openingup.core.schedule import periodic
 from openingup.core.tasks import Progress, task
 
 
@@ -43,3 +45,8 @@ def archive_retention(progress: Progress, *, remove: bool = False) -> dict[str, 
     report = retention.apply(remove=remove)
     progress.update(100, report.in_words())
     return {"removable": dict(report.removable), "held_back": report.held_back, "removed": report.removed}
+
+
+# Scheduled posts go out within a minute of their time; polling catches up on every active channel.
+periodic("social.publish_due", every=timedelta(minutes=1), task="social.publish_due")
+periodic("social.poll", every=timedelta(minutes=15), task="social.poll")

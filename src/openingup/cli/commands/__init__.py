@@ -12,6 +12,7 @@ from openingup.cli.commands import (
     quality_cmd,
     readiness_cmd,
     reports_cmd,
+    schedule_cmd,
     search_cmd,
     serve,
     social_cmd,
@@ -34,4 +35,5 @@ COMMANDS = (
     reports_cmd,
     feedback_cmd,
     readiness_cmd,
+    schedule_cmd,
 )

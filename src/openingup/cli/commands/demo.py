@@ -23,4 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from openingup.reports.demo.addresses import load_demo_addresses
 
     print(load_demo_addresses())
+    from openingup.readiness.demo.loader import load_demo as load_readiness_demo
+
+    print(load_readiness_demo())
     return 0

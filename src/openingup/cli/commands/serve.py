@@ -1,4 +1,5 @@
-"""``openingup serve``: migrate, load demo content when asked, start the worker and the web server."""
+"""``openingup serve``: migrate, load demo content when asked, start the worker, the scheduler of the
+periodic work (without a broker) and the web server."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from waitress import create_server
 
     from openingup.core.middleware import OVERHEAD_BYTES
+    from openingup.core.schedule import start_scheduler
     from openingup.core.tasks import in_process_backend
     from openingup.wsgi import application
 
@@ -68,10 +70,18 @@ def run(args: argparse.Namespace) -> int:
         from openingup.reports.demo.loader import load_demo as load_reports_demo
 
         print(f"demo report services: {load_reports_demo()}")
+        from openingup.readiness.demo.loader import load_demo as load_readiness_demo
+
+        print(f"demo readiness: {load_readiness_demo()}")
+    scheduler = None
     if settings.BROKER_URL:
         print("background work goes to Celery at OPENINGUP_BROKER_URL; run `openingup worker` beside this.")
     else:
         in_process_backend().start()
+        try:  # periodic work runs here, in this process only: the --processes helpers only serve pages
+            scheduler = start_scheduler()
+        except ValueError as exc:
+            return fail(str(exc))
     print(
         f"Opening Up at http://{args.host}:{args.port}/ (state in {settings.HOME}) — Ctrl+C stops it.",
         flush=True,
@@ -82,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         server.run()
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         for helper in helpers:
             helper.terminate()
         server.close()

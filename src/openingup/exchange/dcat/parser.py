@@ -229,10 +229,12 @@ class _Reader:
         self.graph = graph
         self.result = result
 
-    def objects(self, subject: Node, prop: Prop) -> list[Node]:
-        found = list(self.graph.objects(subject, URIRef(prop.iri)))
+    @staticmethod
+    def objects(by_predicate: dict[str, list[Node]], prop: Prop) -> list[Node]:
+        """The subject's values of ``prop`` (and its aliases), in a stable order."""
+        found = list(by_predicate.get(prop.iri, ()))
         for alias in ALIASES.get(prop.iri, ()):
-            found.extend(self.graph.objects(subject, URIRef(alias)))
+            found.extend(by_predicate.get(alias, ()))
         return sorted(found, key=lambda n: (str(n), getattr(n, "language", None) or ""))
 
     def record(self, kind: str, subject: Node) -> dict[str, Any]:
@@ -243,8 +245,11 @@ class _Reader:
 
     def fields(self, table: Iterable[Prop], subject: Node) -> dict[str, Any]:
         record: dict[str, Any] = {}
+        by_predicate: dict[str, list[Node]] = {}
+        for predicate, obj in self.graph.predicate_objects(subject):  # one pass, not one per property
+            by_predicate.setdefault(str(predicate), []).append(obj)
         for prop in table:
-            value = self.value(prop, subject, self.objects(subject, prop))
+            value = self.value(prop, subject, self.objects(by_predicate, prop))
             if value not in (None, "", [], {}):
                 record[prop.name] = value
         return record

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from openingup.catalogue.models import Dataset
 from openingup.core.errors import InvalidInput
 from openingup.readiness import exchange, permissions, queries, services
+from openingup.readiness.demo import DEMO_ORIGIN
 from openingup.readiness.instruments import Instrument, all_instruments
 from openingup.readiness.models import SIZE_BANDS
 from openingup.web.views.common import service_errors
@@ -107,6 +108,7 @@ def _context(
         "radar": radar(inst, None, cohort, own_label=""),
         "radar_rows": radar_rows(inst, None, cohort),
         "dataset": Dataset.objects.filter(slug=exchange.SLUG).first(),
+        "demo_origin": DEMO_ORIGIN if queries.entries(inst.id).filter(origin=DEMO_ORIGIN).exists() else "",
         "can_import": permissions.can_import_benchmark(request.user),
         "query": request.GET.urlencode(),
     }
