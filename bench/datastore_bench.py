@@ -718,15 +718,29 @@ def default_client() -> str:
     return "wrk" if shutil.which("wrk") else "threads"
 
 
-def wrk_throughput(port: int, path: str, clients: int, seconds: float) -> dict[str, Any]:
-    """``wrk -t2 -c<clients>`` as PEERS.md runs it: requests/s, counting non-2xx answers as errors."""
+def wrk_throughput(
+    port: int, path: str, clients: int, seconds: float, paths: list[str] | None = None
+) -> dict[str, Any]:
+    """``wrk -t2 -c<clients>`` as PEERS.md runs it: requests/s, counting non-2xx answers as errors.
+
+    With ``paths``, every request takes the next of them (a Lua script; each wrk thread starts at its own
+    place in the list), so the server sees queries it has not answered before."""
     cpu_before = client_cpu()
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", f"http://127.0.0.1:{port}{path}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s"]
+    with tempfile.TemporaryDirectory(prefix="wrk-") as tmp:
+        if paths:
+            script = Path(tmp) / "paths.lua"
+            quoted = ",".join(json.dumps(p) for p in paths)  # JSON strings of URL paths are Lua strings
+            script.write_text(
+                f"local paths = {{{quoted}}}\nlocal i = 0\nlocal n = 0\n"
+                "function setup(thread) n = n + 1; thread:set('start', n * 7919) end\n"
+                "function init() i = tonumber(start) or 0 end\n"
+                "function request() i = i % #paths + 1\n  return wrk.format('GET', paths[i]) end\n"
+            )
+            command += ["-s", str(script)]
+        out = subprocess.run(
+            [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+        ).stdout
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     failed = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)

@@ -36,7 +36,15 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ckan_peer import PROJECT, free_port, start_server, tail
-from datastore_bench import OPENINGUP, Http, default_client, openingup_env, percentile, throughput
+from datastore_bench import (
+    OPENINGUP,
+    Http,
+    default_client,
+    openingup_env,
+    percentile,
+    throughput,
+    wrk_throughput,
+)
 
 THEME = "http://publications.europa.eu/resource/authority/data-theme"
 COMMON_WORD = "water"  # in about one title in nine, both languages
@@ -69,6 +77,10 @@ CKAN_SEARCH_ALONE_MS = (200.0, 300.0)
 CKAN_SEARCH_LOAD_MS = 1000.0
 CKAN_PACKAGE_SHOW_MS = 10.5
 
+# The EU data themes the generated datasets carry.
+THEME_CODES = ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH",
+               "TRAN", "OP_DATPRO"]  # fmt: skip
+
 # The generator runs in a child process with Django set up on the temporary home.
 GENERATOR = textwrap.dedent(
     r"""
@@ -85,8 +97,7 @@ GENERATOR = textwrap.dedent(
     migrate()
     rnd = random.Random(SEED)
     THEME = "http://publications.europa.eu/resource/authority/data-theme/"
-    THEMES = ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI",
-              "TECH", "TRAN", "OP_DATPRO"]
+    THEMES = sys.argv[5].split(",")
     FT = "http://publications.europa.eu/resource/authority/file-type/"
     FORMATS = [(FT + "CSV", "text/csv"), (FT + "JSON", "application/json"), (FT + "XLSX",
                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -256,7 +267,8 @@ def main() -> int:
         env = openingup_env(work / "home", f"http://127.0.0.1:{port}")
 
         seconds, out, _ = run(
-            [sys.executable, "-c", GENERATOR, str(args.datasets), str(args.seed), COMMON_WORD, RARE_WORD],
+            [sys.executable, "-c", GENERATOR, str(args.datasets), str(args.seed), COMMON_WORD, RARE_WORD,
+             ",".join(THEME_CODES)],
             env, work,
         )  # fmt: skip
         log(out.strip())
@@ -310,6 +322,16 @@ def main() -> int:
                     results["concurrency"] = throughput(port, faceted, CLIENTS, SECONDS, default_client())
                     results["concurrency"]["path"] = faceted
                     log(f"concurrency: {results['concurrency']['requests_per_second']:.0f} req/s")
+                    if default_client() == "wrk":  # every request a query new to the server
+                        distinct = distinct_queries()
+                        results["concurrency_uncached"] = wrk_throughput(
+                            port, distinct[0], CLIENTS, SECONDS, paths=distinct
+                        )
+                        results["concurrency_uncached"]["queries"] = len(distinct)
+                        log(
+                            "concurrency, new queries: "
+                            f"{results['concurrency_uncached']['requests_per_second']:.0f} req/s"
+                        )
         finally:
             conn.close()
         if (work / "serve.log").exists() and "Traceback" in (work / "serve.log").read_text(errors="replace"):
@@ -318,6 +340,16 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
+
+
+def distinct_queries() -> list[str]:
+    """Faceted searches the server has not answered before: every pair of the generated words with every
+    theme (about 6,000), in a shuffled order, so neither the text matches nor the answers are kept yet."""
+    themes = [quote(f"{THEME}/{t}", safe="") for t in THEME_CODES]
+    pairs = [f"{a} {b}" for a in NEW_WORDS for b in NEW_WORDS if a < b]
+    paths = [f"/search/?format=json&q={quote(p)}&theme={t}" for p in pairs for t in themes]
+    random.Random(11).shuffle(paths)
+    return paths
 
 
 def print_table(results: dict[str, Any]) -> None:
@@ -355,6 +387,13 @@ def print_table(results: dict[str, Any]) -> None:
         f"  CKAN package_search ~{CKAN_SEARCH_LOAD_MS:.0f} ms average under load vs ours {mean_load:.0f} ms: "
         f"{CKAN_SEARCH_LOAD_MS / mean_load:.0f}x"
     )
+    if fresh := results.get("concurrency_uncached"):
+        mean_new = 1000 * CLIENTS / max(fresh["requests_per_second"], 1e-9)
+        print(
+            f"  the same with every request a query new to the server ({fresh['queries']:,} distinct word "
+            f"pairs x themes, nothing kept yet): {fresh['requests_per_second']:,.0f} req/s "
+            f"({fresh['ok']} ok, {fresh['errors']} errors; mean {mean_new:.0f} ms per request)"
+        )
     faceted = next(row for row in by_name.values() if row["query"].startswith("faceted"))
     print(
         f"\nSummary: faceted p50 {faceted['p50']:.1f} ms (goal <= {GOAL_P50_MS:.0f}), "
