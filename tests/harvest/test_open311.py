@@ -26,8 +26,11 @@ from tests.harvest.conftest import Server, counts, harvest
 pytestmark = pytest.mark.django_db
 
 
+NOW = timezone.now().replace(microsecond=0)  # one clock for every payload: a rebuilt payload is equal
+
+
 def _request(n: int, *, status: str = "open", days_ago: float = 1, code: str = "001") -> dict[str, Any]:
-    when = (timezone.now() - timedelta(days=days_ago)).replace(microsecond=0)
+    when = NOW - timedelta(days=days_ago)
     return {
         "service_request_id": str(1000 + n),
         "status": status,
