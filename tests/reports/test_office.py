@@ -200,7 +200,7 @@ def test_splitting_makes_a_linked_request_for_the_second_problem(
     sent_jobs: list[str],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    services.add_routing_rule(actor=None, name="Litter: parks", department=parks, service=litter)
+    services.save_routing_rule(actor=None, name="Litter: parks", department=parks, service=litter)
     with django_capture_on_commit_callbacks(execute=True):
         filed = file(
             description="A pothole, and rubbish beside it",

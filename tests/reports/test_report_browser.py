@@ -38,7 +38,7 @@ EAST_HALF = {
 @pytest.fixture
 def town(litter: Service, roads: Organisation, parks: Organisation, settings: Any) -> Service:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    services.add_routing_rule(
+    services.save_routing_rule(
         actor=None,
         name="Litter in the east: parks",
         department=parks,

@@ -52,12 +52,12 @@ def test_unusable_areas_are_refused(roads: Any) -> None:
     assert routing.check_area({"type": "Point", "coordinates": [4, 52]})
     assert routing.check_area({"type": "Polygon", "coordinates": [[[4, 52], [5, 52]]]})
     with pytest.raises(InvalidInput) as refused:
-        services.add_routing_rule(
+        services.save_routing_rule(
             actor=None, name="bad", department=roads, area={"type": "Polygon", "coordinates": 5}
         )
     assert refused.value.problems[0].field == "area"
     with pytest.raises(InvalidInput):
-        services.add_routing_rule(actor=None, name="nobody")
+        services.save_routing_rule(actor=None, name="nobody")
 
 
 def _file(service_code: str, lat: float, long: float, when: datetime, **answers: Any) -> Any:
@@ -69,8 +69,8 @@ def _file(service_code: str, lat: float, long: float, when: datetime, **answers:
 
 def test_first_matching_rule_wins(litter: Any, roads: Any, parks: Any, admin_user: Any) -> None:
     monday_noon = datetime(2026, 11, 30, 12, 0, tzinfo=AMS)
-    services.add_routing_rule(actor=None, name="park area", order=10, area=SQUARE, department=parks)
-    services.add_routing_rule(
+    services.save_routing_rule(actor=None, name="park area", order=10, area=SQUARE, department=parks)
+    services.save_routing_rule(
         actor=None,
         name="glass anywhere",
         order=20,
@@ -80,7 +80,7 @@ def test_first_matching_rule_wins(litter: Any, roads: Any, parks: Any, admin_use
         department=roads,
         assignee=admin_user,
     )
-    services.add_routing_rule(
+    services.save_routing_rule(
         actor=None, name="night shift", order=5, start_time=time(22), end_time=time(6), department=roads
     )
     in_park = _file("litter", 52.29, 4.46, monday_noon, kind=["glass"])
@@ -94,7 +94,7 @@ def test_first_matching_rule_wins(litter: Any, roads: Any, parks: Any, admin_use
 
 
 def test_weekday_rule(litter: Any, parks: Any) -> None:
-    services.add_routing_rule(actor=None, name="weekend", weekdays=[5, 6], department=parks)
+    services.save_routing_rule(actor=None, name="weekend", weekdays=[5, 6], department=parks)
     saturday = _file("litter", 52.31, 4.50, datetime(2026, 12, 5, 10, 0, tzinfo=AMS))
     monday = _file("litter", 52.31, 4.50, datetime(2026, 12, 7, 10, 0, tzinfo=AMS))
     assert saturday.routed_by == "weekend" and monday.routed_by == ""

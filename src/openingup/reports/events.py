@@ -11,6 +11,7 @@ REQUEST_ASSIGNED = "reports.request_assigned"  # request_id, department, assigne
 REQUEST_MERGED = "reports.request_merged"  # request_id, original_id, followers
 REQUEST_SPLIT = "reports.request_split"  # request_id, new_request_id
 CANNED_REPLY_CHANGED = "reports.canned_reply_changed"  # reply_id
+ROUTING_RULE_CHANGED = "reports.routing_rule_changed"  # rule_id, action (saved, moved, deleted)
 
 ALL = (
     REQUEST_FILED,
@@ -24,4 +25,5 @@ ALL = (
     REQUEST_SPLIT,
     CANNED_REPLY_CHANGED,
     REQUEST_HARVESTED,
+    ROUTING_RULE_CHANGED,
 )

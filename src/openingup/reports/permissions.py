@@ -69,3 +69,11 @@ can_split_request = can_change_request
 def can_manage_canned_replies(user: Any) -> bool:
     """Administrators and editors of any organisation."""
     return organisations.is_admin(user) or bool(organisations.editable_organisations(user))
+
+
+# ---------------------------------------------------------------- routing rules and categories' settings
+
+
+def can_manage_routing_rules(user: Any) -> bool:
+    """Routing rules decide where every department's requests go: site administrators only."""
+    return organisations.is_admin(user)

@@ -32,7 +32,9 @@ from openingup.web.views.reports import canned_replies as report_replies
 from openingup.web.views.reports import form as report_form
 from openingup.web.views.reports import lookups as report_lookups
 from openingup.web.views.reports import office as report_office
+from openingup.web.views.reports import office_categories as report_categories
 from openingup.web.views.reports import office_request as report_office_request
+from openingup.web.views.reports import office_rules as report_rules
 from openingup.web.views.reports import pages as report_pages
 from openingup.web.views.reports import satisfaction as report_satisfaction
 from openingup.web.views.social import announcements as social_announcements
@@ -242,6 +244,24 @@ urlpatterns += [
         "reports/office/replies/<int:pk>/delete/",
         report_replies.reply_delete,
         name="report-office-reply-delete",
+    ),
+]
+
+# The reports back office: routing rules (first match wins) with their test, and the categories.
+urlpatterns += [
+    path("reports/office/rules/", report_rules.rule_list, name="report-office-rules"),
+    path("reports/office/rules.json", report_rules.rule_twin, name="report-office-rules-twin"),
+    path("reports/office/rules/new/", report_rules.rule_new, name="report-office-rule-new"),
+    path("reports/office/rules/test/", report_rules.rule_test, name="report-office-rule-test"),
+    path("reports/office/rules/<int:pk>/", report_rules.rule_edit, name="report-office-rule"),
+    path("reports/office/rules/<int:pk>/delete/", report_rules.rule_delete, name="report-office-rule-delete"),
+    path("reports/office/rules/<int:pk>/move/", report_rules.rule_move, name="report-office-rule-move"),
+    path("reports/office/rules/<int:pk>/active/", report_rules.rule_active, name="report-office-rule-active"),
+    path("reports/office/categories/", report_categories.category_list, name="report-office-categories"),
+    path(
+        "reports/office/categories/<str:code>/",
+        report_categories.category_page,
+        name="report-office-category",
     ),
 ]
 

@@ -2,7 +2,6 @@
 
 from openingup.reports.services.apikeys import authenticate_api_key, create_api_key, revoke_api_key
 from openingup.reports.services.catalogue import (
-    add_routing_rule,
     create_service,
     define_attribute,
     set_jurisdiction,
@@ -15,12 +14,18 @@ from openingup.reports.services.office import (
     split_request,
 )
 from openingup.reports.services.requests import Filing, Location, add_note, change_status, file_request
+from openingup.reports.services.rules import (
+    delete_routing_rule,
+    move_routing_rule,
+    save_routing_rule,
+    set_routing_rule_active,
+    update_service,
+)
 
 __all__ = [
     "Filing",
     "Location",
     "add_note",
-    "add_routing_rule",
     "assign_request",
     "authenticate_api_key",
     "change_status",
@@ -28,10 +33,15 @@ __all__ = [
     "create_service",
     "define_attribute",
     "delete_canned_reply",
+    "delete_routing_rule",
     "file_request",
     "mark_duplicate",
+    "move_routing_rule",
     "revoke_api_key",
     "save_canned_reply",
+    "save_routing_rule",
     "set_jurisdiction",
+    "set_routing_rule_active",
     "split_request",
+    "update_service",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import time
 from typing import Any
 
 from django.db import transaction
@@ -11,8 +10,8 @@ from django.db import transaction
 from openingup.core.errors import FieldProblem, InvalidInput, PermissionDenied
 from openingup.core.events import publish
 from openingup.organisations.models import Organisation
-from openingup.reports import events, permissions, routing
-from openingup.reports.models import Jurisdiction, RoutingRule, Service, ServiceAttribute
+from openingup.reports import events, permissions
+from openingup.reports.models import Jurisdiction, Service, ServiceAttribute
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 LIST_TYPES = (ServiceAttribute.Datatype.SINGLEVALUELIST, ServiceAttribute.Datatype.MULTIVALUELIST)
@@ -180,51 +179,3 @@ def define_attribute(
     service.save(update_fields=["updated_at"])
     publish(events.SERVICE_CHANGED, service_code=service.code)
     return attribute
-
-
-@transaction.atomic
-def add_routing_rule(
-    *,
-    actor: Any,
-    name: str,
-    department: Organisation | None = None,
-    assignee: Any = None,
-    order: int = 100,
-    service: Service | None = None,
-    area: dict[str, Any] | None = None,
-    weekdays: list[int] | None = None,
-    start_time: time | None = None,
-    end_time: time | None = None,
-    attribute_code: str = "",
-    attribute_value: str = "",
-) -> RoutingRule:
-    """Add a rule sending matching requests to a department or a person (at least one of them)."""
-    _guard(actor)
-    problems: list[FieldProblem] = []
-    if not name.strip():
-        problems.append(FieldProblem("name", "is empty"))
-    if department is None and assignee is None:
-        problems.append(FieldProblem("department", "a rule needs a department or a person to route to"))
-    if area is not None and (problem := routing.check_area(area)):
-        problems.append(FieldProblem("area", problem))
-    if any(not isinstance(d, int) or not 0 <= d <= 6 for d in weekdays or []):
-        problems.append(FieldProblem("weekdays", "whole numbers 0 (Monday) to 6 (Sunday)"))
-    if (start_time is None) != (end_time is None):
-        problems.append(FieldProblem("end_time", "give both the start and the end of the time window"))
-    if bool(attribute_code) != bool(attribute_value):
-        problems.append(FieldProblem("attribute_value", "give both the question's code and the answer"))
-    if problems:
-        raise InvalidInput("The routing rule is not complete.", problems)
-    return RoutingRule.objects.create(
-        name=name.strip()[:200],
-        order=order,
-        service=service,
-        area=area,
-        weekdays=sorted(set(weekdays or [])),
-        start_time=start_time,
-        end_time=end_time,
-        attribute_code=attribute_code,
-        attribute_value=attribute_value,
-        department=department,
-        assignee=assignee,
-    )
