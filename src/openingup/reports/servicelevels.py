@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from openingup.core import holidays
 from openingup.reports.models import Service
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    """``start`` moved ``days`` working days (Monday to Friday) on, in its own time zone; a start in a
-    weekend counts from the Monday after it."""
+def is_working_day(day: date, calendar: str | None = None) -> bool:
+    """Monday to Friday and not a public holiday of ``calendar`` (default: ``OPENINGUP_HOLIDAYS``)."""
+    return day.weekday() < 5 and not holidays.is_holiday(day, calendar)
+
+
+def add_working_days(start: datetime, days: int, calendar: str | None = None) -> datetime:
+    """``start`` moved ``days`` working days (Monday to Friday, public holidays of ``calendar`` skipped;
+    default: the instance's ``OPENINGUP_HOLIDAYS``) on, in its own time zone; a start on a weekend or
+    holiday counts from the next working day."""
+    calendar = holidays.instance_calendar() if calendar is None else holidays.normalise(calendar)
     moment = start
-    while moment.weekday() >= 5:
+    while not is_working_day(moment.date(), calendar):
         moment += timedelta(days=1)
     left = days
     while left > 0:
         moment += timedelta(days=1)
-        if moment.weekday() < 5:
+        if is_working_day(moment.date(), calendar):
             left -= 1
     return moment
 

@@ -7,7 +7,9 @@ in a time zone (``Europe/Amsterdam`` by default). The instance-wide schedule com
 (:class:`openingup.social.models.BusinessHours`).
 
 Times are wall-clock times in the schedule's zone, so a working day keeps its hours across daylight saving
-changes; moments are aware datetimes in any zone. Public holidays are not modelled.
+changes; moments are aware datetimes in any zone. Public holidays are days off: a schedule names its
+holiday calendar (:mod:`openingup.core.holidays`, ``"NL"``, ``"DE-NI"``; the instance's comes from
+``OPENINGUP_HOLIDAYS``, an organisation's own hours may name another), and no working period falls on them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from openingup import config
+from openingup.core import holidays
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _GROUP = re.compile(r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?)\s+(?P<ranges>.+)$")
@@ -32,6 +35,7 @@ class Schedule:
 
     zone: ZoneInfo
     periods: tuple[tuple[tuple[time, time], ...], ...]
+    holiday_calendar: str = ""  # the public-holiday calendar ("NL", "DE-NI"); "" for none
 
     @property
     def weekly_hours(self) -> float:
@@ -59,9 +63,11 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(f"{name!r} is not a known time zone (such as Europe/Amsterdam)") from None
 
 
-def parse(spec: str, zone_name: str = "Europe/Amsterdam") -> Schedule:
+def parse(spec: str, zone_name: str = "Europe/Amsterdam", holiday_calendar: str = "") -> Schedule:
     """A schedule from its text; ValueError naming the part that cannot be read. Overlapping ranges on
-    one day, ranges that end before they start and a schedule without any hours are refused."""
+    one day, ranges that end before they start and a schedule without any hours are refused. Days of
+    ``holiday_calendar`` (``"NL"``, ``"DE-NI"``; ValueError when unknown) are not worked."""
+    calendar = holidays.normalise(holiday_calendar)
     days: list[list[tuple[time, time]]] = [[] for _ in DAYS]
     for group in filter(None, (g.strip().lower() for g in spec.split(";"))):
         found = _GROUP.match(group)
@@ -89,13 +95,17 @@ def parse(spec: str, zone_name: str = "Europe/Amsterdam") -> Schedule:
                 raise ValueError(f"the hours of {DAYS[number]} overlap")
     if not any(days):
         raise ValueError("the schedule has no working hours")
-    return Schedule(zone(zone_name), tuple(tuple(p) for p in days))
+    return Schedule(zone(zone_name), tuple(tuple(p) for p in days), calendar)
 
 
 def default_schedule() -> Schedule:
-    """The instance's schedule from the settings; ValueError naming the setting when it is wrong."""
+    """The instance's schedule from the settings (its public holidays: ``OPENINGUP_HOLIDAYS``); ValueError
+    naming the setting when it is wrong."""
+    calendar = holidays.instance_calendar()
     try:
-        return parse(config.get("OPENINGUP_SOCIAL_BUSINESS_HOURS"), config.get("OPENINGUP_SOCIAL_TIME_ZONE"))
+        return parse(
+            config.get("OPENINGUP_SOCIAL_BUSINESS_HOURS"), config.get("OPENINGUP_SOCIAL_TIME_ZONE"), calendar
+        )
     except ValueError as exc:
         raise ValueError(f"OPENINGUP_SOCIAL_BUSINESS_HOURS / _TIME_ZONE: {exc}") from None
 
@@ -110,6 +120,9 @@ def _windows(first: date, last: date, schedule: Schedule) -> list[tuple[datetime
     found = []
     day = first
     while day <= last:
+        if schedule.holiday_calendar and holidays.is_holiday(day, schedule.holiday_calendar):
+            day += timedelta(days=1)
+            continue
         for start, end in schedule.periods[day.weekday()]:
             # In UTC: arithmetic between two moments of one ZoneInfo zone ignores daylight saving.
             found.append(

@@ -3,21 +3,24 @@
 Guarantees: a message is stored once per ``(channel, external_id)``; a changed text, HTML, media or
 edit time keeps the earlier version as a revision; a deletion keeps the message and its last version;
 each poll stream's items and cursor are stored in one transaction, so an error stores nothing of that
-stream and the next poll resumes there; an import is stored whole or not at all.
+stream and the next poll resumes there; an import is stored whole or not at all (read as a stream and
+stored in batches of ``IMPORT_BATCH`` inside one transaction, so its memory does not grow with the file).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from openingup.core.errors import FieldProblem, InvalidInput, PermissionDenied
@@ -35,12 +38,13 @@ from openingup.social.connectors import (
 )
 from openingup.social.enrich import enrich
 from openingup.social.enrich.places import gazetteer
-from openingup.social.imports import ImportProblem, read_export
+from openingup.social.imports import ImportProblem, iter_export
 from openingup.social.inbox import services as inbox
 from openingup.social.models import Channel, Conversation, Message, MessageRevision
 
 IMPORT_KINDS = {"twitter": "https://x.com", "facebook": "https://www.facebook.com"}
 SUBJECT_CHARS = 300
+IMPORT_BATCH = 1000
 
 
 @dataclass
@@ -340,32 +344,173 @@ def import_export(
     *,
     actor: Any,
     fmt: str,
-    content: bytes,
+    content: bytes | IO[bytes],
     channel: Channel | None = None,
     organisation: Organisation | None = None,
 ) -> tuple[Channel, Recorded]:
-    """Store a platform export (``twitter`` or ``facebook``) whole, on ``channel`` or on the
-    organisation's archive channel of that platform (created when missing)."""
+    """Store a platform export (``twitter`` or ``facebook``; bytes or a binary file, read as a stream)
+    whole, on ``channel`` or on the organisation's archive channel of that platform (created when
+    missing). A problem anywhere in the file stores nothing (InvalidInput names it)."""
+    handle = io.BytesIO(content) if isinstance(content, bytes) else content
     try:
-        items = read_export(fmt, content)
+        items = iter_export(fmt, handle)
+        with transaction.atomic():
+            if channel is None:
+                _actor_may(actor, permissions.can_add_channel(actor, organisation))
+                channel = Channel.objects.filter(kind=fmt, organisation=organisation).first() or add_channel(
+                    actor=actor,
+                    kind=fmt,
+                    base_url=IMPORT_KINDS[fmt],
+                    organisation=organisation,
+                    name=f"{fmt} archive",
+                )
+            else:
+                _actor_may(actor, permissions.can_poll_channel(actor, channel))
+            recorded = Recorded()
+            batch: list[Item] = []
+            for item in items:
+                batch.append(item)
+                if len(batch) >= IMPORT_BATCH:
+                    recorded.add(_import_batch(channel, batch))
+                    batch = []
+            recorded.add(_import_batch(channel, batch))
+            _link_replies(channel)
     except ImportProblem as exc:
         raise InvalidInput(
             f"The {fmt} export cannot be read: {exc}", [FieldProblem("file", str(exc))]
         ) from exc
-    with transaction.atomic():
-        if channel is None:
-            _actor_may(actor, permissions.can_add_channel(actor, organisation))
-            channel = Channel.objects.filter(kind=fmt, organisation=organisation).first() or add_channel(
-                actor=actor,
-                kind=fmt,
-                base_url=IMPORT_KINDS[fmt],
-                organisation=organisation,
-                name=f"{fmt} archive",
-            )
-        else:
-            _actor_may(actor, permissions.can_poll_channel(actor, channel))
-        recorded = record_items(channel=channel, items=items, announce=False)
     return channel, recorded
+
+
+def _import_batch(channel: Channel, items: list[Item]) -> Recorded:
+    """Store a batch of imported items with a few bulk statements: the same rows, enrichment and archive
+    entries as :func:`_record_one` (without inbox items or events: an archive is history). Items already
+    stored, or repeated within the batch, go through :func:`_record_one` (edits, deletions, repeats)."""
+    result = Recorded()
+    if not items:
+        return result
+    ids = [item.external_id[:500] for item in items]
+    stored = set(
+        Message.objects.filter(channel=channel, external_id__in=ids).values_list("external_id", flat=True)
+    )
+    fresh: list[Item] = []
+    again: list[Item] = []
+    taken: set[str] = set()
+    for item, external_id in zip(items, ids, strict=True):
+        (again if external_id in stored or external_id in taken else fresh).append(item)
+        taken.add(external_id)
+    parents = {
+        external_id: (pk, conversation_id)
+        for external_id, pk, conversation_id in Message.objects.filter(
+            channel=channel, external_id__in={i.in_reply_to[:500] for i in fresh if i.in_reply_to}
+        ).values_list("external_id", "pk", "conversation_id")
+    }
+    # The conversation of each item, as _conversation decides it: a parent stored before (earlier in the
+    # file or an earlier import) lends its conversation; one earlier in this batch its key.
+    keys: dict[str, str] = {}
+    joined: dict[str, int] = {}
+    for item in fresh:
+        parent = parents.get(item.in_reply_to[:500]) if item.in_reply_to else None
+        if item.thread_key:
+            keys[item.external_id] = item.thread_key[:500]
+        elif parent is not None and parent[1] is not None:
+            joined[item.external_id] = parent[1]
+        elif item.in_reply_to and item.in_reply_to in joined:
+            joined[item.external_id] = joined[item.in_reply_to]
+        elif item.in_reply_to and item.in_reply_to in keys:
+            keys[item.external_id] = keys[item.in_reply_to]
+        else:
+            keys[item.external_id] = (item.in_reply_to or item.external_id)[:500]
+    conversations = {
+        c.key: c for c in Conversation.objects.filter(channel=channel, key__in=set(keys.values()))
+    }
+    by_id = {c.pk: c for c in Conversation.objects.filter(pk__in=set(joined.values()))}
+    created: list[Conversation] = []
+    for item in fresh:  # new conversations are inserted with their final counts and times
+        key = keys.get(item.external_id)
+        if key is None:
+            continue
+        conversation = conversations.get(key)
+        if conversation is None:
+            conversation = Conversation(
+                channel=channel,
+                key=key,
+                subject=item.text.strip().split("\n")[0][:SUBJECT_CHARS],
+                started_at=item.created_at,
+                last_message_at=item.created_at,
+                message_count=0,
+            )
+            conversations[key] = conversation
+            created.append(conversation)
+        if conversation.pk is None:
+            conversation.message_count += 1
+            conversation.last_message_at = max(conversation.last_message_at, item.created_at)
+            conversation.started_at = min(conversation.started_at, item.created_at)
+    Conversation.objects.bulk_create(created)
+    if any(c.pk is None for c in created):  # a database that does not return ids from bulk inserts
+        conversations.update(
+            {c.key: c for c in Conversation.objects.filter(channel=channel, key__in=[c.key for c in created])}
+        )
+    new = {c.pk for c in created}
+    touched: dict[int, Conversation] = {}
+    messages = []
+    for item in fresh:
+        key = keys.get(item.external_id)
+        conversation = conversations[key] if key is not None else by_id[joined[item.external_id]]
+        parent = parents.get(item.in_reply_to[:500]) if item.in_reply_to else None
+        message = Message(
+            channel=channel,
+            external_id=item.external_id[:500],
+            conversation=conversation,
+            in_reply_to_external_id=item.in_reply_to[:500],
+            in_reply_to_id=parent[0] if parent else None,
+            kind=item.kind,
+            direction=item.direction,
+            author_handle=item.author_handle[:300],
+            author_name=item.author_name[:300],
+            author_url=item.author_url[:500],
+            text=item.text,
+            html=item.html,
+            declared_language=item.declared_language[:12],
+            media=item.media,
+            url=item.url[:1000],
+            created_at=item.created_at,
+            edited_at=item.edited_at,
+            deleted_at=timezone.now() if item.deleted else None,
+            scheduled_at=item.scheduled_at,
+            raw=item.raw,
+            content_hash=content_hash(item.raw),
+        )
+        _enrich(message)
+        messages.append(message)
+        if conversation.pk not in new:  # stored before this batch: counted here, updated below
+            conversation.message_count += 1
+            conversation.last_message_at = max(conversation.last_message_at, item.created_at)
+            conversation.started_at = min(conversation.started_at, item.created_at)
+            touched[conversation.pk] = conversation
+    Message.objects.bulk_create(messages)
+    for conversation in touched.values():
+        Conversation.objects.filter(pk=conversation.pk).update(
+            message_count=conversation.message_count,
+            last_message_at=conversation.last_message_at,
+            started_at=conversation.started_at,
+        )
+    for kind in (archive.ArchiveEntry.Kind.SENT, archive.ArchiveEntry.Kind.RECEIVED):
+        outgoing = kind == archive.ArchiveEntry.Kind.SENT
+        archive.record_messages(kind, [m for m in messages if (m.direction == "out") == outgoing])
+    result.created = len(messages)
+    for item in again:
+        outcome = _record_one(channel, item, announce=False)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
+
+
+def _link_replies(channel: Channel) -> None:
+    """Point each reply of the channel at its parent when the parent is stored (imported after it)."""
+    parent = Message.objects.filter(channel=channel, external_id=OuterRef("in_reply_to_external_id"))
+    Message.objects.filter(channel=channel, in_reply_to=None).exclude(in_reply_to_external_id="").update(
+        in_reply_to=Subquery(parent.values("pk")[:1])
+    )
 
 
 def send_message(

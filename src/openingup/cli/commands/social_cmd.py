@@ -17,8 +17,8 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         dest="action",
         metavar="ACTION",
         required=True,
-        help="channel, poll, import, messages, evaluate, publish-due, archive-export, archive-verify, "
-        "archive-retention",
+        help="channel, poll, stream, import, messages, evaluate, publish-due, archive-export, "
+        "archive-verify, archive-retention",
     )
 
     channel = inner.add_parser("channel", help="Manage channels.")
@@ -53,6 +53,18 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     poll.add_argument("channel", nargs="?", default="", help="Channel id or name (default: all active).")
     poll.set_defaults(run=run_poll)
 
+    stream = inner.add_parser(
+        "stream",
+        help="Follow a Mastodon channel's streaming API until interrupted (catching up over REST).",
+    )
+    stream.add_argument(
+        "channel", nargs="?", default="", help="Channel id or name (default: the only active Mastodon one)."
+    )
+    stream.add_argument("--max-events", type=int, default=None, help="Stop after this many message events.")
+    stream.add_argument("--timeout", type=float, default=None, help="Stop after this many seconds.")
+    stream.add_argument("--quiet", action="store_true", help="Print only the summary at the end.")
+    stream.set_defaults(run=run_stream)
+
     imp = inner.add_parser("import", help="Import a platform archive export.")
     imp.add_argument(
         "--format", required=True, choices=["twitter", "facebook"], help="The export's platform."
@@ -75,7 +87,14 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     msgs.set_defaults(run=run_messages)
 
     evaluate = inner.add_parser(
-        "evaluate", help="Score language detection and sentiment on the labelled set, per language."
+        "evaluate", help="Score language detection and sentiment on the labelled sets, per language."
+    )
+    evaluate.add_argument(
+        "--set",
+        default="all",
+        choices=["all", "tuning", "held-out", "fresh"],
+        help="Which labelled set (default: all); the exit status is 1 when the tuning or held-out set "
+        "misses a target.",
     )
     evaluate.set_defaults(run=run_evaluate)
     social_archive_cmd.add_actions(inner)
@@ -155,6 +174,46 @@ def run_poll(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def run_stream(args: argparse.Namespace) -> int:
+    from openingup.core.errors import NotFound
+    from openingup.social.models import Channel
+    from openingup.social.queries import find_channel
+    from openingup.social.streaming import stream_channel
+
+    migrate()
+    if args.max_events is not None and args.max_events < 1:
+        return fail("--max-events must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        return fail("--timeout must be a positive number of seconds")
+    try:
+        if args.channel:
+            channel = find_channel(None, args.channel)
+        else:
+            candidates = list(Channel.objects.filter(active=True, kind="mastodon"))
+            if len(candidates) != 1:
+                names = ", ".join(f"{c} ({c.pk})" for c in candidates) or "none"
+                return fail(f"name the channel to stream; active Mastodon channels: {names}")
+            channel = candidates[0]
+    except NotFound as exc:
+        return fail(str(exc))
+
+    def show(kind: str, update, recorded) -> None:  # type: ignore[no-untyped-def]
+        if not args.quiet:
+            what = recorded.in_words() if recorded is not None else "ignored"
+            print(f"{kind}: {what}", flush=True)
+
+    try:
+        report = stream_channel(
+            actor=None, channel=channel, max_events=args.max_events, timeout=args.timeout, on_event=show
+        )
+    except ValueError as exc:
+        return fail(str(exc))
+    print(f"{channel}: {report.in_words()}")
+    for problem in report.errors[-5:]:
+        print(f"  {problem}")
+    return 0
+
+
 def run_import(args: argparse.Namespace) -> int:
     from openingup.core.errors import InvalidInput, NotFound
     from openingup.social import services
@@ -167,9 +226,10 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         channel = find_channel(None, args.channel) if args.channel else None
         organisation = _organisation(args.organisation)
-        channel, recorded = services.import_export(
-            actor=None, fmt=args.format, content=path.read_bytes(), channel=channel, organisation=organisation
-        )
+        with path.open("rb") as handle:  # read as a stream: memory does not grow with the file
+            channel, recorded = services.import_export(
+                actor=None, fmt=args.format, content=handle, channel=channel, organisation=organisation
+            )
     except (InvalidInput, NotFound, LookupError) as exc:
         return fail(f"{exc} — nothing was imported")
     print(f"{channel}: {recorded.in_words()}")
@@ -201,11 +261,24 @@ def run_messages(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from openingup.social.enrich.evaluation import LANGUAGE_TARGET, POLARITY_TARGET, evaluate
+    from openingup.social.enrich.evaluation import (
+        LANGUAGE_TARGET,
+        POLARITY_TARGET,
+        SETS,
+        TARGETED,
+        evaluate,
+    )
 
-    scores = evaluate()
-    print(f"{'language':8} {'messages':>8} {'language acc.':>14} {'polarity acc.':>14}")
-    for s in scores:
-        print(f"{s.language:8} {s.messages:8d} {s.language_accuracy:14.1%} {s.polarity_accuracy:14.1%}")
+    met = True
+    for name in SETS if args.set == "all" else [args.set]:
+        scores = evaluate(name=name)
+        print(f"{name} set" + ("" if name in TARGETED else " (reported only; not held to the targets)"))
+        print(f"{'language':8} {'messages':>8} {'language acc.':>14} {'polarity acc.':>14}")
+        for s in scores:
+            mark = "" if s.meets_targets else "  below target"
+            accuracy = f"{s.language_accuracy:14.1%} {s.polarity_accuracy:14.1%}"
+            print(f"{s.language:8} {s.messages:8d} {accuracy}{mark}")
+        print()
+        met = met and (name not in TARGETED or all(s.meets_targets for s in scores))
     print(f"targets: language ≥ {LANGUAGE_TARGET:.0%}, polarity ≥ {POLARITY_TARGET:.0%}")
-    return 0 if all(s.meets_targets for s in scores) else 1
+    return 0 if met else 1

@@ -125,6 +125,50 @@ def record_message(kind: str, message: Message) -> ArchiveEntry:
     )
 
 
+def record_messages(kind: str, messages: list[Message]) -> int:
+    """Archive many newly stored messages at once (an import): the same entries :func:`record_message`
+    writes one by one, chained in the order given, in one insert. Retried like :func:`append`."""
+    if not messages:
+        return 0
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _append_many(kind, messages)
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _append_many(kind: str, messages: list[Message]) -> int:
+    last = ArchiveEntry.objects.select_for_update().order_by("-sequence").first()
+    if last is None:
+        checkpoint = ArchiveCheckpoint.objects.order_by("-sequence").first()
+        sequence = checkpoint.sequence + 1 if checkpoint else 1
+        previous = checkpoint.hash if checkpoint else GENESIS
+    else:
+        sequence, previous = last.sequence + 1, last.hash
+    recorded = timezone.now().replace(microsecond=0)
+    entries = []
+    for message in messages:
+        entry = ArchiveEntry(
+            sequence=sequence,
+            kind=kind,
+            channel=message.channel,
+            channel_name=str(message.channel),
+            external_id=message.external_id[:500],
+            occurred_at=message.created_at.replace(microsecond=0),
+            recorded_at=recorded,
+            content=json.loads(canonical(message_content(message))),
+            previous_hash=previous,
+        )
+        entry.hash = entry_hash(entry)
+        entries.append(entry)
+        sequence, previous = sequence + 1, entry.hash
+    ArchiveEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
 @dataclass
 class Verification:
     checked: int = 0

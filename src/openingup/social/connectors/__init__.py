@@ -60,6 +60,16 @@ class StreamBatch:
 
 
 @dataclass
+class StreamUpdate:
+    """What one streaming-API event brings: items of the polling stream ``stream`` (the same normalised
+    items a poll yields). ``known_only``: edits and deletions, applied only to messages already stored."""
+
+    stream: str
+    items: list[Item]
+    known_only: bool = False
+
+
+@dataclass
 class ChannelConfig:
     """What a connector knows of a channel; ``credentials`` may be replaced (a refreshed session)."""
 

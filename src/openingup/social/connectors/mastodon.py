@@ -11,15 +11,23 @@ Streams and their cursors (the channel's ``cursor`` holds one entry per stream):
   notifications.
 
 A status is known by its own id whichever stream brought it, so a mention that also carries a followed
-hashtag is one message. The streaming API is not used (polling only).
+hashtag is one message.
+
+Streaming (server-sent events, :mod:`openingup.social.streaming` runs it): ``GET /api/v1/streaming/user``
+with the token (``notification`` → mentions, ``conversation`` → direct messages, ``status.update`` and
+``delete`` → edits and deletions of stored messages; the home timeline's ``update`` events are not a
+stream the channel follows and are ignored) and ``GET /api/v1/streaming/hashtag?tag=<name>`` for each
+hashtag (``update``, ``status.update``, ``delete``). ``options["streaming_url"]`` names the streaming
+server when it is not the instance itself. Each event becomes the same items as the REST streams.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from openingup.social.connectors import (
     ChannelConfig,
@@ -27,9 +35,11 @@ from openingup.social.connectors import (
     Draft,
     Item,
     StreamBatch,
+    StreamUpdate,
     register,
 )
 from openingup.social.connectors.client import ApiClient, decode_json, link_params
+from openingup.social.connectors.sse import Event
 from openingup.social.connectors.text import html_to_text, listing, mapping, obj, optional_time, parse_time
 
 PAGE = 40
@@ -201,6 +211,59 @@ class MastodonConnector:
             if not page or not fresh or not cursor or not older:
                 return
             target, query = older, None
+
+    # -- streaming API ----------------------------------------------------------------------------
+    def stream_endpoints(self, config: ChannelConfig) -> list[tuple[str, str, list[tuple[str, Any]]]]:
+        """``(name, url, query)`` of each server-sent-events stream the channel follows."""
+        self.check(config)
+        base = str(config.options.get("streaming_url") or config.base_url).rstrip("/") + "/"
+        found: list[tuple[str, str, list[tuple[str, Any]]]] = []
+        if config.credentials.get("token"):
+            found.append(("user", urljoin(base, "api/v1/streaming/user"), []))
+        for tag in config.options.get("hashtags") or []:
+            name = str(tag).lstrip("#")
+            found.append((f"tag:{name}", urljoin(base, "api/v1/streaming/hashtag"), [("tag", name)]))
+        return found
+
+    def stream_headers(self, config: ChannelConfig) -> dict[str, str]:
+        if config.credentials.get("token"):
+            return {"Authorization": f"Bearer {config.credentials['token']}"}
+        return {}
+
+    def stream_event(self, stream: str, event: Event) -> StreamUpdate | None:
+        """The items of one event of ``stream`` (``user`` or ``tag:<name>``); None for an event that
+        brings nothing the channel follows. ConnectorError for a malformed payload."""
+        if event.event == "delete":
+            status_id = event.data.strip()
+            if not status_id:
+                raise ConnectorError("a delete event has no status id")
+            gone = Item(external_id=status_id, kind="post", created_at=datetime.now(UTC), deleted=True)
+            return StreamUpdate(stream if stream != "user" else "notifications", [gone], known_only=True)
+        if event.event not in {"notification", "conversation", "update", "status.update"}:
+            return None  # filters_changed, announcement, encrypted_message, …
+        try:
+            payload = json.loads(event.data)
+        except ValueError as exc:
+            raise ConnectorError(f"the {event.event} event of {stream} is not JSON: {exc}") from exc
+        tagged = stream.startswith("tag:")
+        if event.event == "notification" and not tagged:
+            _, item = self._notification(payload)
+            return StreamUpdate("notifications", [item] if item else [])
+        if event.event == "conversation" and not tagged:
+            conversation = mapping(payload, "conversation")
+            if not conversation.get("last_status"):
+                return StreamUpdate("conversations", [])
+            item = status_item(conversation["last_status"], "dm", f"conversation:{conversation.get('id')}")
+            if item is not None:
+                item.kind = "dm"
+            return StreamUpdate("conversations", [item] if item else [])
+        if event.event == "update" and tagged:
+            _, item = self._tagged(payload)
+            return StreamUpdate(stream, [item] if item else [])
+        if event.event == "status.update":
+            item = status_item(payload, "post" if tagged else "mention")
+            return StreamUpdate(stream, [item] if item else [], known_only=not tagged)
+        return None  # the user stream's home timeline
 
     def post(self, config: ChannelConfig, draft: Draft) -> Item:
         if not config.credentials.get("token"):

@@ -206,6 +206,11 @@ class BusinessHours(models.Model):
     )
     hours = models.CharField(max_length=300)
     time_zone = models.CharField(max_length=64, default="Europe/Amsterdam")
+    holidays = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Public holidays not worked ('NL', 'DE-NI', 'none'); empty: OPENINGUP_HOLIDAYS.",
+    )
 
     class Meta:
         db_table = "social_business_hours"

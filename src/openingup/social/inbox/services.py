@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from openingup.core import holidays
 from openingup.core.errors import FieldProblem, InvalidInput, PermissionDenied
 from openingup.core.events import publish
 from openingup.organisations.models import Organisation
@@ -274,15 +275,29 @@ def set_response_target(
 
 @transaction.atomic
 def set_business_hours(
-    *, actor: Any, organisation: Organisation, spec: str, time_zone: str = "Europe/Amsterdam"
+    *,
+    actor: Any,
+    organisation: Organisation,
+    spec: str,
+    time_zone: str = "Europe/Amsterdam",
+    holiday_calendar: str | None = None,
 ) -> BusinessHours:
-    """The organisation's working hours; InvalidInput with the parser's reason when they cannot be read."""
+    """The organisation's working hours; InvalidInput with the parser's reason when they cannot be read.
+    ``holiday_calendar`` names the public holidays not worked (``"DE-NI"``, ``"none"``; ``""``: the
+    instance's); None keeps what was set before."""
     _may(actor, permissions.can_set_response_targets(actor, organisation), "set working hours")
+    try:
+        calendar = None if holiday_calendar is None else holidays.normalise(holiday_calendar)
+    except ValueError as exc:
+        raise InvalidInput("The working hours were not set.", [FieldProblem("holidays", str(exc))]) from None
+    if calendar == "" and (holiday_calendar or "").strip():
+        calendar = "none"  # said explicitly: no public holidays, whatever the instance's are
     try:
         hours.parse(spec, time_zone)
     except ValueError as exc:
         raise InvalidInput("The working hours were not set.", [FieldProblem("hours", str(exc))]) from None
-    found, _ = BusinessHours.objects.update_or_create(
-        organisation=organisation, defaults={"hours": spec.strip(), "time_zone": time_zone.strip()}
-    )
+    defaults = {"hours": spec.strip(), "time_zone": time_zone.strip()}
+    if calendar is not None:
+        defaults["holidays"] = calendar
+    found, _ = BusinessHours.objects.update_or_create(organisation=organisation, defaults=defaults)
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from openingup import config
+from openingup.core import holidays
 from openingup.organisations.models import Organisation
 from openingup.social import hours
 from openingup.social.inbox.models import BusinessHours, ResponseTarget
@@ -12,13 +13,15 @@ from openingup.social.models import Channel
 
 
 def schedule_for(organisation: Organisation | None) -> hours.Schedule:
-    """The organisation's own hours, else those of its nearest parent that has some, else the setting."""
+    """The organisation's own hours, else those of its nearest parent that has some, else the setting; the
+    public holidays are the hours' own calendar, else the instance's (``OPENINGUP_HOLIDAYS``)."""
     seen: set[object] = set()
     while organisation is not None and organisation.pk not in seen:
         seen.add(organisation.pk)
         own = BusinessHours.objects.filter(organisation=organisation).first()
         if own is not None:
-            return hours.parse(own.hours, own.time_zone)
+            calendar = own.holidays if own.holidays else holidays.instance_calendar()
+            return hours.parse(own.hours, own.time_zone, calendar)
         organisation = organisation.parent
     return hours.default_schedule()
 
