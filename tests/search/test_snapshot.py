@@ -186,3 +186,28 @@ def test_usage_counts_views_and_downloads_per_day() -> None:
     engagement.record_download(dataset_id=dataset)
     assert usage.usage_of(dataset) == {"views": 3, "downloads": 1, "days": 90}
     assert usage.popularity() == {dataset.replace("-", ""): 3 + 5}
+
+
+@pytest.mark.parametrize(
+    "terms", [["kw1", "kw2"], ["kw0", "kw3", "kw5"], ["titel", "kw1"], ["kw1", "kw1"], ["kw2", "nothing"]]
+)
+@pytest.mark.parametrize("ranked", [True, False])
+def test_words_matched_one_by_one_combine_to_the_databases_own_answer(
+    indexed: list[Document], terms: list[str], ranked: bool
+) -> None:
+    """Where the rank adds up per word (SQLite FTS5's bm25), several words are combined from each
+    word's own matches: the same documents, ranks and order as asking the database for all of them."""
+    engine = backend()
+    if not engine.rank_adds_up:
+        pytest.skip("this backend ranks several words together")
+    index = snapshot.current()
+    combined = engine._text(index, terms, ranked)
+    sql, params = engine._match(terms, ranked=ranked)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted((float(r[1]) if ranked else 0.0, r[0]) for r in cursor.fetchall())
+    assert combined.bits == index.of_ids(pk for _, pk in rows)
+    assert list(combined.ids) == [pk for _, pk in rows]
+    assert list(combined.ranks) == pytest.approx([r for r, _ in rows], rel=1e-9, abs=1e-12)

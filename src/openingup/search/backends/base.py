@@ -154,6 +154,36 @@ class TextMatches:
     ids: array
     ranks: array
 
+    def by_position(self, index: snapshot.Snapshot) -> array:
+        """The ranks by the snapshot's positions (0 where a document does not match), built once, when
+        words are first combined: 8 bytes a document of the snapshot."""
+        dense = self.__dict__.get("_by_position")
+        if dense is None or len(dense) != index.size:
+            dense = array("d", bytes(8 * index.size))
+            position = index.position
+            for pk, rank in zip(self.ids, self.ranks, strict=True):
+                if (place := position.get(pk)) is not None:
+                    dense[place] = rank
+            self.__dict__["_by_position"] = dense  # frozen, but this is only a cache of what it holds
+        return dense
+
+    @classmethod
+    def all_of(cls, index: snapshot.Snapshot, parts: Sequence[TextMatches], ranked: bool) -> TextMatches:
+        """The documents matching every part; ranked by the sum of the parts' ranks, which is the rank
+        of the words asked together when the rank adds up per word (FTS5's bm25 does: one idf-weighted
+        term per phrase of the query)."""
+        bits = parts[0].bits
+        for part in parts[1:]:
+            bits &= part.bits
+        places = snapshot.positions_of(bits) if bits else []
+        pks = index.pks
+        if ranked:
+            dense = [part.by_position(index) for part in parts]
+            rows = sorted((math.fsum(d[p] for d in dense), pks[p]) for p in places)
+        else:
+            rows = [(0.0, pks[p]) for p in places]  # ids ascend with positions
+        return cls(bits, array("q", (pk for _, pk in rows)), array("d", (r for r, _ in rows)))
+
     def _start(self, after: tuple[float, int] | None) -> int:
         """The first place after the cursor (rank, id): binary search, the places are in that order."""
         if after is None:
@@ -186,7 +216,7 @@ class TextMatches:
         return out
 
 
-TEXT_CACHE_SIZE = 64
+TEXT_CACHE_SIZE = 128
 _text_cache: OrderedDict[tuple[Any, ...], TextMatches] = OrderedDict()
 _text_lock = threading.Lock()
 # Whole answers, per snapshot and query, like a search engine's query result cache: a snapshot never
@@ -214,6 +244,10 @@ def _copy(result: SearchResult) -> SearchResult:
 
 class SqlBackend:
     """Shared by SQLite FTS5 and PostgreSQL: subclasses add the text side."""
+
+    # True when the rank of several words is the sum of each word's rank: then each word is matched
+    # (and kept) on its own, and a query of several words combines them without asking the database.
+    rank_adds_up: ClassVar[bool] = False
 
     name: ClassVar[str] = ""
 
@@ -385,6 +419,14 @@ class SqlBackend:
             if found is not None:
                 _text_cache.move_to_end(key)
                 return found
+        if self.rank_adds_up and len(terms) > 1:
+            parts = [self._text(index, [term], ranked) for term in terms]  # a repeated word counts twice
+            found = TextMatches.all_of(index, parts, ranked)
+            with _text_lock:
+                _text_cache[key] = found
+                while len(_text_cache) > TEXT_CACHE_SIZE:
+                    _text_cache.popitem(last=False)
+            return found
         sql, params = self._match(terms, ranked=ranked)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

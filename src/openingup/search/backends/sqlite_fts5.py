@@ -39,6 +39,7 @@ def _stems(term: str) -> dict[str, str]:
 @register
 class SqliteFts5Backend(SqlBackend):
     name = "sqlite"
+    rank_adds_up = True  # bm25 is a sum of one idf-weighted term per phrase of the query
 
     def _write_text(self, rows: list[tuple[int, Document]]) -> None:
         values: list[Any] = [
