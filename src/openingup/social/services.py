@@ -206,6 +206,33 @@ def _keep_revision(message: Message, reason: str) -> None:
     )
 
 
+def _new_message(channel: Channel, item: Any, conversation: Conversation, **reply: Any) -> Message:
+    """An unsaved Message of a normalised item (``reply``: ``in_reply_to`` or ``in_reply_to_id``)."""
+    return Message(
+        channel=channel,
+        external_id=item.external_id[:500],
+        conversation=conversation,
+        in_reply_to_external_id=item.in_reply_to[:500],
+        kind=item.kind,
+        direction=item.direction,
+        author_handle=item.author_handle[:300],
+        author_name=item.author_name[:300],
+        author_url=item.author_url[:500],
+        text=item.text,
+        html=item.html,
+        declared_language=item.declared_language[:12],
+        media=item.media,
+        url=item.url[:1000],
+        created_at=item.created_at,
+        edited_at=item.edited_at,
+        deleted_at=timezone.now() if item.deleted else None,
+        scheduled_at=item.scheduled_at,
+        raw=item.raw,
+        content_hash=content_hash(item.raw),
+        **reply,
+    )
+
+
 def _record_one(channel: Channel, item: Item, announce: bool) -> str:
     existing = Message.objects.filter(channel=channel, external_id=item.external_id[:500]).first()
     if existing is not None:
@@ -242,29 +269,7 @@ def _record_one(channel: Channel, item: Item, announce: bool) -> str:
         else None
     )
     conversation = _conversation(channel, item, parent)
-    message = Message(
-        channel=channel,
-        external_id=item.external_id[:500],
-        conversation=conversation,
-        in_reply_to_external_id=item.in_reply_to[:500],
-        in_reply_to=parent,
-        kind=item.kind,
-        direction=item.direction,
-        author_handle=item.author_handle[:300],
-        author_name=item.author_name[:300],
-        author_url=item.author_url[:500],
-        text=item.text,
-        html=item.html,
-        declared_language=item.declared_language[:12],
-        media=item.media,
-        url=item.url[:1000],
-        created_at=item.created_at,
-        edited_at=item.edited_at,
-        deleted_at=timezone.now() if item.deleted else None,
-        scheduled_at=item.scheduled_at,
-        raw=item.raw,
-        content_hash=content_hash(item.raw),
-    )
+    message = _new_message(channel, item, conversation, in_reply_to=parent)
     _enrich(message)
     message.save()
     archive.record_message(
@@ -458,29 +463,7 @@ def _import_batch(channel: Channel, items: list[Item]) -> Recorded:
         key = keys.get(item.external_id)
         conversation = conversations[key] if key is not None else by_id[joined[item.external_id]]
         parent = parents.get(item.in_reply_to[:500]) if item.in_reply_to else None
-        message = Message(
-            channel=channel,
-            external_id=item.external_id[:500],
-            conversation=conversation,
-            in_reply_to_external_id=item.in_reply_to[:500],
-            in_reply_to_id=parent[0] if parent else None,
-            kind=item.kind,
-            direction=item.direction,
-            author_handle=item.author_handle[:300],
-            author_name=item.author_name[:300],
-            author_url=item.author_url[:500],
-            text=item.text,
-            html=item.html,
-            declared_language=item.declared_language[:12],
-            media=item.media,
-            url=item.url[:1000],
-            created_at=item.created_at,
-            edited_at=item.edited_at,
-            deleted_at=timezone.now() if item.deleted else None,
-            scheduled_at=item.scheduled_at,
-            raw=item.raw,
-            content_hash=content_hash(item.raw),
-        )
+        message = _new_message(channel, item, conversation, in_reply_to_id=parent[0] if parent else None)
         _enrich(message)
         messages.append(message)
         if conversation.pk not in new:  # stored before this batch: counted here, updated below
