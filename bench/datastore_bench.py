@@ -345,11 +345,18 @@ class Http:
         self.conn: http.client.HTTPConnection | None = None
 
     def get(self, path: str) -> tuple[int, bytes]:
+        return self.send("GET", path)
+
+    def send(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        """One request (a form-encoded ``body`` for POST); retried once on a fresh connection."""
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
             try:
-                self.conn.request("GET", path, headers={"Accept": "application/json"})
+                self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 body = response.read()
             except (http.client.HTTPException, ConnectionError):

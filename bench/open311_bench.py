@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ckan_peer import PROJECT, check, free_port, start_server, tail
+from datastore_bench import Http
 
 OPENINGUP = [sys.executable, "-m", "openingup.cli.main"]
 BASE = "/open311/v2"
@@ -57,40 +58,6 @@ def env_for(home: Path, base_url: str) -> dict[str, str]:
         PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT / "src"), env.get("PYTHONPATH", "")])),
     )
     return env
-
-
-class Conn:
-    """One keep-alive HTTP/1.1 connection to 127.0.0.1:port, reopened when the server closes it."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn: http.client.HTTPConnection | None = None
-
-    def send(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
-        headers = {"Accept": "application/json"}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-            except (http.client.HTTPException, ConnectionError):
-                self.close()
-                if attempt == 2:
-                    raise
-                continue
-            if response.will_close:
-                self.close()
-            return response.status, data
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
 
 
 def filing_body(api_key: str, service: dict[str, Any], n: int) -> str:
@@ -127,7 +94,7 @@ def threads_throughput(
     stop_at = start_at + seconds
 
     def client(i: int) -> None:
-        conn = Conn(port)
+        conn = Http(port)
         try:
             time.sleep(max(0.0, start_at - time.monotonic()))
             while time.monotonic() < stop_at:
@@ -219,7 +186,7 @@ def main() -> int:
             env=env, cwd=work, log_path=work / "serve.log",
             ready_url=f"http://127.0.0.1:{port}{BASE}/discovery.json", cleanup=cleanup,
         )  # fmt: skip
-        conn = Conn(port)
+        conn = Http(port)
         status, data = conn.send("GET", f"{BASE}/services.json")
         assert status == 200, data[:300]
         codes = [s["service_code"] for s in json.loads(data)]
