@@ -6,6 +6,7 @@ Point-in-polygon is plain Python (ray casting, even-odd rule), so GeoJSON holes 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,8 @@ from typing import Any
 from django.utils import timezone
 
 from openingup.reports.models import RoutingRule, Service
+
+MAX_POSITIONS = 200_000  # positions in one routing area, all rings together
 
 Ring = Sequence[Sequence[float]]
 
@@ -51,7 +54,9 @@ def contains(area: dict[str, Any], lon: float, lat: float) -> bool:
 
 
 def check_area(area: Any) -> str:
-    """An empty string when ``area`` is a usable polygon, else what is wrong with it."""
+    """An empty string when ``area`` is a Polygon or MultiPolygon routing can use, else what is wrong:
+    the shape, at least four [longitude, latitude] positions a ring, closed rings, WGS 84 degrees and at
+    most ``MAX_POSITIONS`` positions."""
     if not isinstance(area, dict) or area.get("type") not in ("Polygon", "MultiPolygon"):
         return "must be a GeoJSON Polygon or MultiPolygon"
     polygons = area.get("coordinates")
@@ -64,6 +69,27 @@ def check_area(area: Any) -> str:
                     return "every ring needs at least four [longitude, latitude] positions"
     except TypeError:
         return "coordinates are not nested lists of positions"
+    count = 0
+    shapes: list[Any] = list(polygons or [])
+    for p, polygon in enumerate(shapes, start=1):
+        if not polygon:
+            return f"polygon {p} has no rings" if len(shapes) > 1 else "the polygon has no rings"
+        for r, ring in enumerate(polygon, start=1):
+            where = f"polygon {p}, ring {r}" if len(shapes) > 1 else f"ring {r}"
+            count += len(ring)
+            for position in ring:
+                lon, lat = float(position[0]), float(position[1])
+                if not (
+                    math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+                ):
+                    return (
+                        f"{where}: the position {position[0]}, {position[1]} is not in WGS 84 degrees "
+                        "[longitude, latitude] (projected coordinates such as RD New are not supported)"
+                    )
+            if list(ring[0][:2]) != list(ring[-1][:2]):
+                return f"{where} is not closed: its first and last positions differ"
+    if count > MAX_POSITIONS:
+        return f"has {count:,} positions; at most {MAX_POSITIONS:,}"
     return ""
 
 

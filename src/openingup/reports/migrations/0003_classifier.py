@@ -6,43 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_feedback'),
+        ("reports", "0002_feedback"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceCorrection',
+            name="ServiceCorrection",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous_service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.service')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='reports.servicerequest')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.service')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous_service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="reports.service"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="reports.servicerequest",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="reports.service"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'reports_service_correction',
-                'ordering': ['created_at', 'id'],
+                "db_table": "reports_service_correction",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClassifierModel',
+            name="ClassifierModel",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('trained_on', models.PositiveIntegerField(help_text='Examples the model was fitted on.')),
-                ('metrics', models.JSONField(default=dict, help_text='Evaluation report, sources and timings.')),
-                ('path', models.CharField(help_text='The joblib file, relative to the classifier folder.', max_length=300)),
-                ('active', models.BooleanField(db_index=True, default=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("trained_on", models.PositiveIntegerField(help_text="Examples the model was fitted on.")),
+                (
+                    "metrics",
+                    models.JSONField(default=dict, help_text="Evaluation report, sources and timings."),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        help_text="The joblib file, relative to the classifier folder.", max_length=300
+                    ),
+                ),
+                ("active", models.BooleanField(db_index=True, default=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'reports_classifier_model',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('active', True)), fields=('active',), name='one_active_classifier')],
+                "db_table": "reports_classifier_model",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("active", True)), fields=("active",), name="one_active_classifier"
+                    )
+                ],
             },
         ),
     ]

@@ -17,7 +17,7 @@ CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 LIST_TYPES = (ServiceAttribute.Datatype.SINGLEVALUELIST, ServiceAttribute.Datatype.MULTIVALUELIST)
 
 
-def _guard(actor: Any) -> None:
+def guard_services(actor: Any) -> None:
     if actor is not None and not permissions.can_manage_services(actor):
         raise PermissionDenied("Only site administrators can change report services.")
 
@@ -50,7 +50,7 @@ def set_jurisdiction(
 ) -> Jurisdiction:
     """Create or change the jurisdiction ``code``: the municipality and its box (west, south, east,
     north in degrees) that reports must fall in."""
-    _guard(actor)
+    guard_services(actor)
     west, south, east, north = bbox
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
         raise InvalidInput(
@@ -90,7 +90,7 @@ def create_service(
 ) -> Service:
     """Create an Open311 service; InvalidInput for a taken or malformed code, an empty name, an unknown
     type or a negative service level."""
-    _guard(actor)
+    guard_services(actor)
     _code("service_code", code)
     if Service.objects.filter(code=code).exists():
         raise InvalidInput(f"The service_code {code!r} is taken.", [FieldProblem("service_code", "in use")])
@@ -154,7 +154,7 @@ def define_attribute(
 ) -> ServiceAttribute:
     """Add or replace the question ``code`` of a service; list datatypes need ``values``
     (``[{"key": ..., "name": {lang: text}}]``) with distinct keys."""
-    _guard(actor)
+    guard_services(actor)
     _code("code", code)
     if datatype not in ServiceAttribute.Datatype.values:
         raise InvalidInput(

@@ -9,7 +9,6 @@ commit.
 from __future__ import annotations
 
 import json
-import math
 from datetime import time
 from typing import Any
 
@@ -23,10 +22,10 @@ from openingup.organisations import permissions as organisations
 from openingup.organisations.models import Organisation
 from openingup.reports import events, permissions, routing
 from openingup.reports.models import RoutingRule, Service, ServiceAttribute
+from openingup.reports.services.catalogue import guard_services
 
 ORDER_STEP = 10
 MAX_AREA_CHARS = 5_000_000
-MAX_POSITIONS = 200_000
 MAX_DUE_DAYS = 3650
 WEEKDAYS = range(7)
 
@@ -34,11 +33,6 @@ WEEKDAYS = range(7)
 def _guard_rules(actor: Any) -> None:
     if actor is not None and not permissions.can_manage_routing_rules(actor):
         raise PermissionDenied("Only site administrators change routing rules.")
-
-
-def _guard_services(actor: Any) -> None:
-    if actor is not None and not permissions.can_manage_services(actor):
-        raise PermissionDenied("Only site administrators can change report services.")
 
 
 # ------------------------------------------------------------------------------------------ the area
@@ -64,37 +58,6 @@ def _polygons_of(value: Any) -> list[Any]:
             raise ValueError("has no list of polygons in its coordinates")
         return list(coordinates)
     raise ValueError(f"is a {kind!r}; give a Polygon or MultiPolygon (or a Feature holding one)")
-
-
-def check_area(area: Any) -> str:
-    """An empty string when ``area`` is a Polygon or MultiPolygon routing can use, else what is wrong:
-    :func:`openingup.reports.routing.check_area`, and also closed rings, WGS 84 degrees and a size
-    limit."""
-    problem = routing.check_area(area)
-    if problem:
-        return problem
-    polygons = [area["coordinates"]] if area["type"] == "Polygon" else area["coordinates"]
-    count = 0
-    for p, polygon in enumerate(polygons, start=1):
-        if not polygon:
-            return f"polygon {p} has no rings" if len(polygons) > 1 else "the polygon has no rings"
-        for r, ring in enumerate(polygon, start=1):
-            where = f"polygon {p}, ring {r}" if len(polygons) > 1 else f"ring {r}"
-            count += len(ring)
-            for position in ring:
-                lon, lat = float(position[0]), float(position[1])
-                if not (
-                    math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
-                ):
-                    return (
-                        f"{where}: the position {position[0]}, {position[1]} is not in WGS 84 degrees "
-                        "[longitude, latitude] (projected coordinates such as RD New are not supported)"
-                    )
-            if list(ring[0][:2]) != list(ring[-1][:2]):
-                return f"{where} is not closed: its first and last positions differ"
-    if count > MAX_POSITIONS:
-        return f"has {count:,} positions; at most {MAX_POSITIONS:,}"
-    return ""
 
 
 def parse_area(text: str) -> dict[str, Any] | None:
@@ -127,7 +90,7 @@ def parse_area(text: str) -> dict[str, Any] | None:
         if len(polygons) == 1
         else {"type": "MultiPolygon", "coordinates": polygons}
     )
-    problem = check_area(area)
+    problem = routing.check_area(area)
     if problem:
         raise InvalidInput("The area is not a usable polygon.", [FieldProblem("area", problem)])
     return area
@@ -168,7 +131,7 @@ def _check_rule(
             problems.append(FieldProblem("department", "choose the department the person works for"))
         elif not works_for(assignee, department):
             problems.append(FieldProblem("assignee", "is not an active member of the department"))
-    if area is not None and (problem := check_area(area)):
+    if area is not None and (problem := routing.check_area(area)):
         problems.append(FieldProblem("area", problem))
     if any(isinstance(d, bool) or not isinstance(d, int) or d not in WEEKDAYS for d in weekdays):
         problems.append(FieldProblem("weekdays", "whole numbers 0 (Monday) to 6 (Sunday)"))
@@ -345,7 +308,7 @@ def update_service(
     Requests filed before keep their due dates.
 
     Raises PermissionDenied, or InvalidInput naming every problem (nothing is saved then)."""
-    _guard_services(actor)
+    guard_services(actor)
     names, problems = _texts("name", name, 200, required=True)
     descriptions, more = _texts("description", description, 5000, required=False)
     notices, most = _texts("service_notice", service_notice, 1000, required=False)
