@@ -225,8 +225,10 @@ RESULT_CACHE_SIZE = 1024
 _results: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
 
 
-def _result_key(index: snapshot.Snapshot, backend: str, query: SearchQuery) -> tuple[Any, ...]:
-    admin, organisations = _visibility(query.user)
+def _result_key(
+    index: snapshot.Snapshot, backend: str, query: SearchQuery, visibility: tuple[bool, list[Any]]
+) -> tuple[Any, ...]:
+    admin, organisations = visibility
     asked = {k: v for k, v in dataclasses.asdict(query).items() if k != "user"}
     return (
         index.built,
@@ -394,9 +396,11 @@ class SqlBackend:
             )
         return docs
 
-    def _matches(self, query: SearchQuery, index: snapshot.Snapshot) -> int:
-        """The bitmap of the snapshot's visible documents that pass the query's filters."""
-        bits = index.visible(*_visibility(query.user))
+    def _matches(
+        self, query: SearchQuery, index: snapshot.Snapshot, visibility: tuple[bool, list[Any]]
+    ) -> int:
+        """The bitmap of the snapshot's documents visible as ``visibility`` says that pass the filters."""
+        bits = index.visible(*visibility)
         if query.statuses:
             bits &= index.with_status(query.statuses)
         if query.datasets is not None:
@@ -445,20 +449,23 @@ class SqlBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         index = snapshot.current()
-        key = _result_key(index, self.name, query)
+        visibility = _visibility(query.user)  # read once: the key and, on a miss, the answer use it
+        key = _result_key(index, self.name, query, visibility)
         with _text_lock:
             found = _results.get(key)
             if found is not None:
                 _results.move_to_end(key)
                 return _copy(found)
-        result = self._search(query, index)
+        result = self._search(query, index, visibility)
         with _text_lock:
             _results[key] = result
             while len(_results) > RESULT_CACHE_SIZE:
                 _results.popitem(last=False)
         return _copy(result)
 
-    def _search(self, query: SearchQuery, index: snapshot.Snapshot) -> SearchResult:
+    def _search(
+        self, query: SearchQuery, index: snapshot.Snapshot, visibility: tuple[bool, list[Any]]
+    ) -> SearchResult:
         from openingup.search.models import SearchDocument
 
         if query.sort not in SORTS:
@@ -472,7 +479,7 @@ class SqlBackend:
         terms = query.terms()
         sort = query.sort if terms or query.sort != "relevance" else "modified"
         after = _decode_cursor(query.cursor, sort) if query.cursor else None
-        matches = self._matches(query, index)
+        matches = self._matches(query, index, visibility)
         text: TextMatches | None = None
         if matches and terms:
             text = self._text(index, terms, ranked=sort == "relevance")
