@@ -120,7 +120,7 @@ def _answer(attribute: ServiceAttribute, raw: str | list[str]) -> str | list[str
     return value
 
 
-def _check_answers(service: Service, given: dict[str, str | list[str]]) -> tuple[dict[str, Any], list[Any]]:
+def check_answers(service: Service, given: dict[str, str | list[str]]) -> tuple[dict[str, Any], list[Any]]:
     questions = {a.code: a for a in service.attributes.all() if a.variable}
     problems = [
         FieldProblem(f"attribute[{code}]", f"is not a question of service {service.code}")
@@ -191,7 +191,7 @@ def file_request(
         )
     jurisdiction = queries.jurisdiction(filing.jurisdiction_id)
     problems = _check_location(filing.location, jurisdiction) + _check_text(filing)
-    answers, answer_problems = _check_answers(service, filing.attributes)
+    answers, answer_problems = check_answers(service, filing.attributes)
     problems += answer_problems
     if problems:
         raise InvalidInput("The request was not filed.", problems)

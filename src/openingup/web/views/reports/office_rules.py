@@ -35,7 +35,7 @@ from openingup.organisations.models import Organisation
 from openingup.reports import addresses, permissions, routing, servicelevels
 from openingup.reports.models import Jurisdiction, RoutingRule, Service
 from openingup.reports.services import rules as services
-from openingup.reports.services.requests import _check_answers as check_answers
+from openingup.reports.services.requests import check_answers
 from openingup.reports.texts import pick
 from openingup.web.presentation import active_language
 from openingup.web.problems import apply_problems
