@@ -247,10 +247,35 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--json", type=Path, help="Write the numbers to this file.")
     p.add_argument("--keep", action="store_true", help="Keep the temporary home (its path is logged).")
     p.add_argument(
+        "--home", type=Path,
+        help="Reuse a home kept by an earlier run (--keep): no generation or reindex, only the requests.",
+    )  # fmt: skip
+    p.add_argument(
         "--processes", type=int, default=1,
         help="Server processes (openingup serve --processes; the number of cores gives most throughput).",
     )  # fmt: skip
     return p.parse_args()
+
+
+def generate_and_reindex(
+    args: argparse.Namespace, env: dict[str, str], work: Path, results: dict[str, Any]
+) -> None:
+    seconds, out, _ = run(
+        [sys.executable, "-c", GENERATOR, str(args.datasets), str(args.seed), COMMON_WORD, RARE_WORD,
+         ",".join(THEME_CODES)],
+        env, work,
+    )  # fmt: skip
+    log(out.strip())
+    results["generate_seconds"] = seconds
+
+    seconds, out, err = run([*OPENINGUP, "search", "reindex", "--quiet"], env, work)
+    summary = [line for line in (out + err).splitlines() if line.startswith("indexed")]
+    results["reindex"] = {
+        "seconds": seconds,
+        "datasets_per_second": args.datasets / seconds,
+        "summary": summary[-1] if summary else "",
+    }
+    log(f"reindex: {results['reindex']['summary']} (wall {seconds:.1f} s)")
 
 
 def main() -> int:
@@ -262,26 +287,12 @@ def main() -> int:
         work = Path(tmp)
         if not args.keep:
             cleanup.callback(lambda: subprocess.run(["rm", "-rf", tmp], check=False))
-        log(f"home {work / 'home'}")
+        home = args.home or work / "home"
+        log(f"home {home}")
         port = free_port()
-        env = openingup_env(work / "home", f"http://127.0.0.1:{port}")
-
-        seconds, out, _ = run(
-            [sys.executable, "-c", GENERATOR, str(args.datasets), str(args.seed), COMMON_WORD, RARE_WORD,
-             ",".join(THEME_CODES)],
-            env, work,
-        )  # fmt: skip
-        log(out.strip())
-        results["generate_seconds"] = seconds
-
-        seconds, out, err = run([*OPENINGUP, "search", "reindex", "--quiet"], env, work)
-        summary = [line for line in (out + err).splitlines() if line.startswith("indexed")]
-        results["reindex"] = {
-            "seconds": seconds,
-            "datasets_per_second": args.datasets / seconds,
-            "summary": summary[-1] if summary else "",
-        }
-        log(f"reindex: {results['reindex']['summary']} (wall {seconds:.1f} s)")
+        env = openingup_env(home, f"http://127.0.0.1:{port}")
+        if args.home is None:
+            generate_and_reindex(args, env, work, results)
 
         results["processes"] = args.processes
         start_server(
@@ -355,13 +366,17 @@ def distinct_queries() -> list[str]:
 
 def print_table(results: dict[str, Any]) -> None:
     n = results["datasets"]
-    r = results["reindex"]
+    r = results.get("reindex", {"seconds": 0.0, "datasets_per_second": 0.0, "summary": "reused a kept home"})
     print(
         f"\nCatalogue search at {n:,} generated datasets (SQLite FTS5, embedded default; "
         f"{results.get('processes', 1)} server process(es))"
     )
-    print(f"generation (bulk ORM, untimed goal): {results['generate_seconds']:.1f} s")
-    print(f"reindex: {r['seconds']:.1f} s wall, {r['datasets_per_second']:,.0f} datasets/s  [{r['summary']}]")
+    if "generate_seconds" in results:
+        print(f"generation (bulk ORM, untimed goal): {results['generate_seconds']:.1f} s")
+        rate = r["datasets_per_second"]
+        print(f"reindex: {r['seconds']:.1f} s wall, {rate:,.0f} datasets/s  [{r['summary']}]")
+    else:
+        print("generation and reindex: not run (--home reused a kept home)")
     print(f"\n{'request':<30} {'p50 ms':>8} {'p95 ms':>8} {'found':>8}  comparison")
     by_name = {row["query"]: row for row in results["queries"]}
     for row in results["queries"]:
@@ -399,7 +414,12 @@ def print_table(results: dict[str, Any]) -> None:
     faceted = next(row for row in by_name.values() if row["query"].startswith("faceted"))
     print(
         f"\nSummary: faceted p50 {faceted['p50']:.1f} ms (goal <= {GOAL_P50_MS:.0f}), "
-        f"{rps:,.0f} req/s (goal >= {GOAL_RPS:.0f}), reindex {r['datasets_per_second']:,.0f} datasets/s"
+        f"{rps:,.0f} req/s (goal >= {GOAL_RPS:.0f}), "
+        + (
+            f"reindex {r['datasets_per_second']:,.0f} datasets/s"
+            if "reindex" in results
+            else "reindex not run"
+        )
     )
 
 

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from openingup.engagement import queries as engagement
@@ -55,18 +56,15 @@ def bitmap(positions: Iterable[int], size: int) -> int:
     return int.from_bytes(raw, "little")
 
 
+def positions_array(bits: int) -> np.ndarray:
+    """The set positions of a bitmap, ascending, as an array (one vectorised pass over its bytes)."""
+    raw = np.frombuffer(bits.to_bytes(bits.bit_length() // 8 + 1, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
+
+
 def positions_of(bits: int) -> list[int]:
     """The set positions of a bitmap, ascending."""
-    raw = bits.to_bytes(bits.bit_length() // 8 + 1, "little")
-    out: list[int] = []
-    for found in _NONZERO.finditer(raw):
-        base = found.start() * 8
-        byte = raw[found.start()]
-        while byte:
-            low = byte & -byte
-            out.append(base + low.bit_length() - 1)
-            byte ^= low
-    return out
+    return positions_array(bits).tolist() if bits else []
 
 
 @dataclass
@@ -106,6 +104,7 @@ class Snapshot:
         self.per_document = 0.0  # facet values per document, on average
         self.values_cost = 0.0  # the cost of counting from the values' side, at most
         self.pks: list[int] = []  # position -> document id
+        self.pk_array = np.zeros(0, dtype=np.int64)  # the same, ascending (documents are read by id)
         self.keys: dict[str, list[str]] = {}  # sort -> position -> its sort key
         self.orders: dict[str, array] = {}  # sort -> positions in that order
         self.places: dict[str, array] = {}  # sort -> position -> its place in that order
@@ -121,6 +120,7 @@ class Snapshot:
             statuses: dict[str, list[int]] = {}
             publishers: dict[str, list[int]] = {}
             self.pks = [row[0] for row in documents]
+            self.pk_array = np.array(self.pks, dtype=np.int64)
             self.keys = {
                 "modified": [row[3] for row in documents],
                 "title": [row[4] for row in documents],
@@ -234,6 +234,19 @@ class Snapshot:
         return test
 
     # --- building a query's match set ------------------------------------------------------------
+    def places_of(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For an array of document ids: which of them are in the snapshot (a mask) and their positions."""
+        where = np.searchsorted(self.pk_array, ids)
+        where[where >= self.size] = 0
+        found = self.pk_array[where] == ids if self.size else np.zeros(len(ids), dtype=bool)
+        return found, where[found]
+
+    def bitmap_of(self, places: np.ndarray) -> int:
+        """The bitmap with these positions set (vectorised :func:`bitmap`)."""
+        flags = np.zeros(self.size + 1, dtype=bool)
+        flags[places] = True
+        return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
     def of_ids(self, ids: Iterable[int]) -> int:
         """The bitmap of these document ids (ids not in the snapshot are left out)."""
         position = self.position

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+import numpy as np
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -154,35 +155,50 @@ class TextMatches:
     ids: array
     ranks: array
 
-    def by_position(self, index: snapshot.Snapshot) -> array:
+    def by_position(self, index: snapshot.Snapshot) -> np.ndarray:
         """The ranks by the snapshot's positions (0 where a document does not match), built once, when
         words are first combined: 8 bytes a document of the snapshot."""
         dense = self.__dict__.get("_by_position")
         if dense is None or len(dense) != index.size:
-            dense = array("d", bytes(8 * index.size))
-            position = index.position
-            for pk, rank in zip(self.ids, self.ranks, strict=True):
-                if (place := position.get(pk)) is not None:
-                    dense[place] = rank
+            dense = np.zeros(index.size, dtype=np.float64)
+            found, places = index.places_of(np.frombuffer(self.ids, dtype=np.int64))
+            dense[places] = np.frombuffer(self.ranks, dtype=np.float64)[found]
             self.__dict__["_by_position"] = dense  # frozen, but this is only a cache of what it holds
         return dense
+
+    @classmethod
+    def of_rows(cls, index: snapshot.Snapshot, rows: Sequence[Sequence[Any]], ranked: bool) -> TextMatches:
+        """From the database's (document id, rank) rows, in (rank, id) order (ids alone: ascending)."""
+        pks = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        if ranked:
+            ranks = np.fromiter((float(row[1]) for row in rows), dtype=np.float64, count=len(rows))
+            order = np.lexsort((pks, ranks))
+            pks, ranks = pks[order], ranks[order]
+        else:
+            pks.sort()
+            ranks = np.zeros(len(rows), dtype=np.float64)
+        _, places = index.places_of(pks)
+        return cls(index.bitmap_of(places), array("q", pks.tobytes()), array("d", ranks.tobytes()))
 
     @classmethod
     def all_of(cls, index: snapshot.Snapshot, parts: Sequence[TextMatches], ranked: bool) -> TextMatches:
         """The documents matching every part; ranked by the sum of the parts' ranks, which is the rank
         of the words asked together when the rank adds up per word (FTS5's bm25 does: one idf-weighted
-        term per phrase of the query)."""
+        term per phrase of the query). Vectorised: a common pair of words matches tens of thousands."""
         bits = parts[0].bits
         for part in parts[1:]:
             bits &= part.bits
-        places = snapshot.positions_of(bits) if bits else []
-        pks = index.pks
+        places = snapshot.positions_array(bits) if bits else np.zeros(0, dtype=np.int64)
+        pks = index.pk_array[places]
         if ranked:
-            dense = [part.by_position(index) for part in parts]
-            rows = sorted((math.fsum(d[p] for d in dense), pks[p]) for p in places)
+            ranks = parts[0].by_position(index)[places]
+            for part in parts[1:]:
+                ranks = ranks + part.by_position(index)[places]  # in order, as the database adds up
+            order = np.lexsort((pks, ranks))  # by rank, then id
+            pks, ranks = pks[order], ranks[order]
         else:
-            rows = [(0.0, pks[p]) for p in places]  # ids ascend with positions
-        return cls(bits, array("q", (pk for _, pk in rows)), array("d", (r for r, _ in rows)))
+            ranks = np.zeros(len(places), dtype=np.float64)  # ids ascend with positions
+        return cls(bits, array("q", pks.astype(np.int64).tobytes()), array("d", ranks.tobytes()))
 
     def _start(self, after: tuple[float, int] | None) -> int:
         """The first place after the cursor (rank, id): binary search, the places are in that order."""
@@ -434,13 +450,8 @@ class SqlBackend:
         sql, params = self._match(terms, ranked=ranked)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = [(float(row[1]) if ranked else 0.0, row[0]) for row in cursor.fetchall()]
-        rows.sort()
-        found = TextMatches(
-            index.of_ids(pk for _, pk in rows),
-            array("q", (pk for _, pk in rows)),
-            array("d", (r for r, _ in rows)),
-        )
+            rows = cursor.fetchall()
+        found = TextMatches.of_rows(index, rows, ranked)
         with _text_lock:
             _text_cache[key] = found
             while len(_text_cache) > TEXT_CACHE_SIZE:
