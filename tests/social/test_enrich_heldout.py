@@ -15,7 +15,7 @@ from openingup.social.enrich.evaluation import (
     labelled,
 )
 from openingup.social.enrich.language import LANGUAGES
-from openingup.social.enrich.sentiment import analyse
+from openingup.social.enrich.sentiment import Lexicon, _parse, analyse, lexicon
 
 
 def test_the_sets_are_separate_and_large_enough() -> None:
@@ -26,7 +26,7 @@ def test_the_sets_are_separate_and_large_enough() -> None:
         for second in SETS:
             if first < second:
                 assert not set(texts[first]) & set(texts[second]), (first, second)
-    smallest = {"tuning": 50, "held-out": 30, "fresh": 20}
+    smallest = {"tuning": 50, "held-out": 30, "fresh": 20, "unseen": 30}
     for name in SETS:
         rows = labelled(name)
         for code in LANGUAGES:
@@ -44,13 +44,21 @@ def test_targeted_sets_meet_the_targets_per_language(name: str) -> None:
         assert score.polarity_accuracy >= POLARITY_TARGET, (name, code, score)
 
 
-def test_the_fresh_set_is_scored_and_stays_where_it_was_measured() -> None:
-    # Reported, not held to the targets; this guards against the enrichment getting worse on it.
-    scores = {s.language: s for s in evaluate(name="fresh")}
+@pytest.mark.parametrize(
+    ("name", "language_floor", "polarity_floor"),
+    [("fresh", 0.95, 0.90), ("unseen", 0.85, 0.80)],
+)
+def test_the_reported_sets_stay_where_they_were_measured(
+    name: str, language_floor: float, polarity_floor: float
+) -> None:
+    # Reported, not held to the targets; this guards against the enrichment getting worse on them.
+    # Measured: fresh 95-100 % polarity (after the third pass studied it); unseen, scored once and never
+    # tuned on, polarity 82.9-91.4 %, language 88.6 % (da) to 100 %.
+    scores = {s.language: s for s in evaluate(name=name)}
     assert set(scores) == set(LANGUAGES)
     for code, score in scores.items():
-        assert score.language_accuracy >= 0.95, (code, score)
-        assert score.polarity_accuracy >= 0.70, (code, score)
+        assert score.language_accuracy >= language_floor, (name, code, score)
+        assert score.polarity_accuracy >= polarity_floor, (name, code, score)
 
 
 @pytest.mark.parametrize(
@@ -94,8 +102,96 @@ def test_the_command_reports_every_set(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["social", "evaluate"]) == 0
     out = capsys.readouterr().out
     assert "tuning set" in out and "held-out set" in out and "fresh set (reported only" in out
+    assert "unseen set (reported only" in out
     assert main(["social", "evaluate", "--set", "held-out"]) == 0
     out = capsys.readouterr().out
     assert "held-out set" in out and "tuning set" not in out
     for code in LANGUAGES:
         assert f"\n{code} " in out
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "sign"),
+    [
+        # Inflections found by their Snowball stem, not written in the lexicon.
+        ("improvements", "en", 1),
+        ("cancelling", "en", -1),
+        ("verwarrende", "nl", -1),
+        ("teleurstellingen", "nl", -1),
+        ("annulées", "fr", -1),
+        ("compliquées", "fr", -1),
+        ("verwirrenden", "de", -1),
+        ("verbesserungen", "de", 1),
+        ("forbedringer", "da", 1),
+        ("förbättringar", "sv", 1),
+        ("felaktigt", "sv", -1),
+        ("avlyste", "nb", -1),
+        # Compound heads: the last part of a Germanic compound carries its meaning.
+        ("parkeeroverlast", "nl", -1),
+        ("verkehrskatastrophe", "de", -1),
+    ],
+)
+def test_words_not_written_are_found_by_stem_or_compound_head(word: str, language: str, sign: int) -> None:
+    lex = lexicon(language)
+    assert lex.written(word) is None  # not in the lexicon as written: found by the general rule
+    value = lex.valence(word)
+    assert value is not None and value * sign > 0, (word, value)
+
+
+def test_stems_do_not_give_valence_to_common_or_rule_words() -> None:
+    nl, en, de = lexicon("nl"), lexicon("en"), lexicon("de")
+    assert nl.stem("genieten") == nl.stem("niet")  # the Dutch stemmer strips "ge-" ...
+    assert nl.valence("niet") is None  # ... but a negation is never a form of a sentiment word
+    assert analyse("De straten zijn helemaal niet schoongemaakt.", "nl").label == "negative"
+    assert en.valence("please") == 0  # written neutral: not a form of "pleased"
+    assert analyse("Please send me the form.", "en").label == "neutral"
+    assert de.valence("abfallkalender") is None  # no sentiment word at its end
+    assert lexicon("da").valence("haveaffaldet") is None  # a head must have valence >= 1.5
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "label"),
+    [
+        # Contrast: what follows "but" weighs more than what precedes it.
+        ("The staff were friendly, but the wait was terrible.", "en", "negative"),
+        ("The wait was long, but the staff were really wonderful.", "en", "positive"),
+        ("Het duurde lang, maar de medewerkers waren heel vriendelijk.", "nl", "positive"),
+        ("Der Park ist schön, aber die Toiletten sind ekelhaft.", "de", "negative"),
+        ("Le parc est joli, mais les toilettes sont dégoûtantes.", "fr", "negative"),
+        ("Parken er flot, men toiletterne er beskidte.", "da", "negative"),
+        # Questions ask; they do not praise. Negative questions stay negative.
+        ("Can you help me with my parking permit?", "en", "neutral"),
+        ("Is the new playground nice?", "en", "neutral"),
+        ("Why is nobody answering my emails?", "en", "negative"),
+        ("Kunnen jullie mij helpen met mijn aanvraag?", "nl", "neutral"),
+        # Stated cues: "without" is a complaint in a statement, not in a question.
+        ("The stop has moved without any sign.", "en", "negative"),
+        ("Can I park here without a permit?", "en", "neutral"),
+        ("Die Haltestelle wurde ohne Schild verlegt.", "de", "negative"),
+        # Formulas: thanks for nothing is a complaint; a request is no praise.
+        ("Thanks for nothing.", "en", "negative"),
+        ("Bedankt voor niks.", "nl", "negative"),
+        ("I would like to apply for a permit.", "en", "neutral"),
+        ("Pas mal du tout, le nouveau parc.", "fr", "positive"),
+        # Emoji and emoticons, the same in every language.
+        ("De bus is weer te laat 😡", "nl", "negative"),
+        ("Nieuwe bankjes in het park 👍", "nl", "positive"),
+        ("New benches in the park :)", "en", "positive"),
+        ("Nye bænke i parken ❤️", "da", "positive"),
+    ],
+)
+def test_general_rules_of_the_third_pass(text: str, language: str, label: str) -> None:
+    assert analyse(text, language).label == label, analyse(text, language)
+
+
+def test_exclamation_marks_strengthen_without_changing_direction() -> None:
+    plain, loud = analyse("The park is nice.", "en"), analyse("The park is nice!!!", "en")
+    assert loud.score > plain.score > 0
+    plain, loud = analyse("The park is dirty.", "en"), analyse("The park is dirty!!", "en")
+    assert loud.score < plain.score < 0
+    assert analyse("When does the pool open!", "en").label == "neutral"  # nothing to strengthen
+
+
+def test_a_lexicon_line_without_valence_is_reported() -> None:
+    with pytest.raises(ValueError, match="no valence"):
+        _parse(Lexicon(), "wonderful lots", "sentiment/en.txt")

@@ -16,8 +16,18 @@ Both sets are the project's own: short municipal messages, each labelled with it
   polarity 60–65 % per language (language 95–100 %): factual complaints without sentiment words
   ("the snow has not been cleared") read as neutral. The complaint cues (a negation or a "why" in a
   clause without sentiment words) and English "n't" as a negation then brought it to 70–80 %; those
-  rules are general, but they too were chosen after seeing the set's errors. It is reported, not held
-  to the targets (``TARGETED``): it is below them.
+  rules are general, but they too were chosen after seeing the set's errors. The third lexicon pass
+  (Snowball stems for inflections, compound heads, contrast words, questions, emoji and exclamation
+  marks, and a much wider vocabulary of municipal webcare in every language; see ``sentiment.py``)
+  studied its failures too and brought it to 95–100 %, so it is no longer unseen either. Reported,
+  not held to the targets (``TARGETED``).
+* ``unseen`` (``social/data/evaluation_unseen.csv``, 35 per language: complaints, thanks, questions,
+  notices, mixed messages with "but", negated praise and negated notices, an emoji): written after
+  the third pass and scored once, with nothing changed for it afterwards. Its score is the honest
+  figure for messages nobody tuned for: polarity 82.9–91.4 % per language (the enrichment as it was
+  before the third pass: 68.6–80.0 % on the same messages), language 88.6 % (da) and 91.4 % (nb),
+  100 % for the others: Danish and Norwegian Bokmål are close enough that short messages are
+  confused. Reported, not held to the targets; the tests only guard it against getting worse.
 """
 
 from __future__ import annotations
@@ -50,6 +60,7 @@ SETS = {
     "tuning": "data/evaluation.csv",
     "held-out": "data/evaluation_heldout.csv",
     "fresh": "data/evaluation_fresh.csv",
+    "unseen": "data/evaluation_unseen.csv",
 }
 TARGETED = ("tuning", "held-out")  # the sets the command's exit status and the tests hold to the targets
 
