@@ -28,6 +28,21 @@ Both sets are the project's own: short municipal messages, each labelled with it
   before the third pass: 68.6–80.0 % on the same messages), language 88.6 % (da) and 91.4 % (nb),
   100 % for the others: Danish and Norwegian Bokmål are close enough that short messages are
   confused. Reported, not held to the targets; the tests only guard it against getting worse.
+  Its detection errors were then studied for their general causes (a missing Danish *at*; Danish and
+  Norwegian spelled alike in most short words, so only a few letters tell them apart): the profiles
+  gained spelling cues (``~`` lines: *kj, gj, ei, øy, -sjon, -het, inn-* against *ej, øj, -tion,
+  -hed, -erne, ud-, ind-*), the Norwegian possessive after a definite noun, and a few hundred common
+  words in each language's own spelling (written from common vocabulary, not from its sentences,
+  though a few occur in them: *at, ske, venter, tog, minutter, betale*).
+  Language then: da 94.3 %, nb 97.1 %, the others 100 %; for detection the set is no longer unseen.
+* ``unseen2`` (``social/data/evaluation_unseen2.csv``, 35 messages each for da, nb and sv, 30 for the
+  others: potholes, parking apps, passports, opening hours, permits, thanks for gritting and repairs,
+  a few of three or four words) was written after that change and before anything was scored on it,
+  then scored once; nothing was changed for it. Language 94.3 % (da), 97.1 % (sv, nb), 100 % for the
+  others (the detector before the change: da 88.6 %, sv 97.1 %, nb 88.6 %); polarity 85.7–94.3 %.
+  Its four detection errors are words the profiles lack (Danish and Norwegian generic *man*, Swedish
+  *se*, *fint*) or none of the cues ("Omklædningsrummene i svømmehallen er ulækre."). Reported,
+  not held to the targets.
 """
 
 from __future__ import annotations
@@ -61,6 +76,7 @@ SETS = {
     "held-out": "data/evaluation_heldout.csv",
     "fresh": "data/evaluation_fresh.csv",
     "unseen": "data/evaluation_unseen.csv",
+    "unseen2": "data/evaluation_unseen2.csv",
 }
 TARGETED = ("tuning", "held-out")  # the sets the command's exit status and the tests hold to the targets
 

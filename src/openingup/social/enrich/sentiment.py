@@ -54,7 +54,7 @@ from importlib import resources
 
 import snowballstemmer
 
-from openingup.social.enrich.language import LANGUAGES, _profile_words
+from openingup.social.enrich.language import LANGUAGES, profile_words
 from openingup.social.enrich.tokens import words
 
 NEGATION = -0.74
@@ -252,7 +252,7 @@ def lexicon(language: str) -> Lexicon:
         code, _, entry = line.partition(" ")
         if code == language:
             _parse(found, entry, "sentiment/municipal.txt")
-    found.index(set(_profile_words(language)))
+    found.index(set(profile_words(language)))
     return found
 
 
