@@ -78,6 +78,24 @@ def test_preamble_blank_rows_and_ragged_rows_are_reported(load: Loader) -> None:
     assert _types(table) == {"id": "integer", "amount": "number", "note": "string"}
 
 
+@pytest.mark.parametrize("direct", [False, True])
+def test_quoted_newlines_stay_inside_their_cell(
+    load: Loader, monkeypatch: pytest.MonkeyPatch, direct: bool
+) -> None:
+    """Both routes (the normalised one for small files, DuckDB's own reader for large ones), with the
+    CRLF line ends and LF inside quotes that spreadsheet exports write."""
+    from openingup.datastore.ingest import csvload
+
+    if direct:
+        monkeypatch.setattr(csvload, "FAST_ROUTE_BYTES", 0)
+    content = b'id,note\r\n1,"line one\nline two"\r\n2,plain\r\n3,"a ""quoted"" word,\r\nand more"\r\n'
+    table = load("notes.csv", content)
+    assert table.status == Table.Status.READY, table.report
+    assert table.dialect["route"] == ("direct" if direct else "normalised")
+    notes = [r["note"] for r in _rows(table)]
+    assert notes == ["line one\nline two", "plain", 'a "quoted" word,\r\nand more']
+
+
 def test_duplicate_and_blank_headers_get_readable_names(load: Loader) -> None:
     table = load("h.csv", b"name,name,,_id\na,b,c,d\n")
     assert [f["name"] for f in table.fields] == ["name", "name_2", "column_3", "id_4"]

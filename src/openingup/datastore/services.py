@@ -92,7 +92,8 @@ def ingest_source(
     timings["queryable"] = round(time.perf_counter() - started, 3)
     _mark_ready(table, staged, location, timings)
     say(0.95, "indexing text")
-    build_text_index(table)
+    if build_text_index(table):
+        table.timings["text_index"] = round(time.perf_counter() - started, 3)
     table.timings["complete"] = round(time.perf_counter() - started, 3)
     Table.objects.filter(pk=table.pk).update(timings=table.timings)
     # Replaced versions past their keeping time go now: no scheduler is needed for it.
@@ -140,14 +141,16 @@ def _mark_ready(table: Table, staged: Any, location: str, timings: dict[str, flo
     )
 
 
-def build_text_index(table: Table) -> None:
+def build_text_index(table: Table) -> bool:
+    """Build the table's full-text index; False (and search keeps scanning) when that failed."""
     try:
         backend(table.backend).build_text_index(table)
     except Exception:
         log.exception("text index of %s failed; full-text search falls back to a scan", table.pk)
-        return
+        return False
     table.text_index = True
     Table.objects.filter(pk=table.pk).update(text_index=True)
+    return True
 
 
 def ingest_distribution(

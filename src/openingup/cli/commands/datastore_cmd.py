@@ -12,7 +12,7 @@ from openingup.cli.commands.common import fail, migrate
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("datastore", help="Load tabular files into the datastore and manage its tables.")
-    inner = p.add_subparsers(dest="action", metavar="ACTION", required=True, help="load or expire")
+    inner = p.add_subparsers(dest="action", metavar="ACTION", required=True, help="load, expire or reindex")
     load = inner.add_parser(
         "load",
         help="Add PATH as a new distribution of a dataset and load it; prints the distribution id last.",
@@ -26,6 +26,12 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     load.set_defaults(run=run_load)
     expire = inner.add_parser("expire", help="Remove replaced versions whose keeping time is over.")
     expire.set_defaults(run=run_expire)
+    reindex = inner.add_parser(
+        "reindex",
+        help="Rebuild the full-text index of every queryable table version (e.g. after a DuckDB "
+        "upgrade: an index hashed by another version is not used, and search scans until then).",
+    )
+    reindex.set_defaults(run=run_reindex)
 
 
 def run_load(args: argparse.Namespace) -> int:
@@ -95,6 +101,8 @@ def run_load(args: argparse.Namespace) -> int:
         if key in table.timings:
             print(f"{key} done after {table.timings[key]:.2f} s")
     print(f"queryable after {table.timings.get('queryable', 0):.2f} s")
+    if "text_index" in table.timings:
+        print(f"text index ready after {table.timings['text_index']:.2f} s")
     print(f"complete after {table.timings.get('complete', 0):.2f} s")
     print(f"wall time {time.perf_counter() - started:.2f} s")
     problems = table.report.get("error_count", 0)
@@ -110,3 +118,21 @@ def run_expire(args: argparse.Namespace) -> int:
     migrate()
     print(f"removed {services.expire_versions()} expired version(s), {services.drop_orphans()} orphaned")
     return 0
+
+
+def run_reindex(args: argparse.Namespace) -> int:
+    from openingup.datastore import services
+    from openingup.datastore.models import Table
+
+    migrate()
+    done = failed = 0
+    for table in Table.objects.filter(status=Table.Status.READY).order_by("created_at"):
+        started = time.perf_counter()
+        if services.build_text_index(table):
+            done += 1
+            print(f"{table.pk}: text index rebuilt in {time.perf_counter() - started:.2f} s")
+        else:
+            failed += 1
+            print(f"{table.pk}: the text index could not be built (see the log)", file=sys.stderr)
+    print(f"rebuilt {done} text index(es), {failed} failed")
+    return 1 if failed else 0

@@ -26,14 +26,18 @@ MAX_FIELD_BYTES = 16 << 20
 Progress = Callable[[float], None]
 
 
-def _read_sql(path: Path, delimiter: str, names: list[str], *, skip: int, header: bool) -> str:
+def _read_sql(
+    path: Path, delimiter: str, names: list[str], *, skip: int, header: bool, padding: bool = True
+) -> str:
+    """DuckDB's parallel reader; ``padding`` fills short rows with NULLs, which that reader cannot do in
+    a file with quoted newlines (the normalised file needs none: every row has every cell)."""
     cols = ", ".join(f"{quote(n)}: 'VARCHAR'" for n in names)
     src = str(path).replace("'", "''")
     delim = delimiter.replace("'", "''")
     return (
         f"SELECT * FROM read_csv('{src}', delim='{delim}', quote='\"', escape='\"', "
         f"header={str(header).lower()}, skip={skip}, columns={{{cols}}}, "
-        f"null_padding=true, auto_detect=false, "
+        f"null_padding={str(padding).lower()}, auto_detect=false, "
         f"max_line_size={MAX_FIELD_BYTES}, parallel=true)"
     )
 
@@ -135,20 +139,25 @@ def load_csv(
         report.add("preamble", f"{d.preamble} line(s) before the table were skipped.", row=1)
     fast = d.encoding == "utf-8" and path.stat().st_size > FAST_ROUTE_BYTES and len(names) == d.width
     if fast:
-        try:
-            con.execute(
-                f"CREATE TABLE {quote(table)} AS "
-                + _read_sql(path, d.delimiter, names, skip=d.preamble, header=d.header)
-            )
-            return {"route": "direct", "encoding": d.encoding, "delimiter": d.delimiter}
-        except duckdb.Error:
-            con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
+        # Padded first (short rows are common); a file with quoted newlines needs the unpadded reader.
+        for padding in (True, False):
+            try:
+                con.execute(
+                    f"CREATE TABLE {quote(table)} AS "
+                    + _read_sql(path, d.delimiter, names, skip=d.preamble, header=d.header, padding=padding)
+                )
+                return {"route": "direct", "encoding": d.encoding, "delimiter": d.delimiter}
+            except duckdb.Error:
+                con.execute(f"DROP TABLE IF EXISTS {quote(table)}")
     fd, tmp = tempfile.mkstemp(suffix=".csv")
     os.close(fd)
     clean = Path(tmp)
     try:
         _normalise(path, d, names, report, clean, progress)
-        con.execute(f"CREATE TABLE {quote(table)} AS " + _read_sql(clean, ",", names, skip=0, header=False))
+        con.execute(
+            f"CREATE TABLE {quote(table)} AS "
+            + _read_sql(clean, ",", names, skip=0, header=False, padding=False)
+        )
     finally:
         clean.unlink(missing_ok=True)
     return {"route": "normalised", "encoding": d.encoding, "delimiter": d.delimiter}

@@ -9,12 +9,15 @@ import json
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from openingup.datastore.report import IngestError, Report
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Progress = Callable[[float], None] | None
 CHUNK_ROWS = 50_000
@@ -142,15 +145,23 @@ def _timestamp(value: Any) -> dt.datetime | None:
     return dt.datetime.combine(value, dt.time())
 
 
-_ARROW: dict[str, tuple[pa.DataType, Callable[[Any], Any]]] = {
-    "BIGINT": (pa.int64(), lambda v: None if v is None else int(v)),
-    "DOUBLE": (pa.float64(), lambda v: None if v is None else float(v)),
-    "BOOLEAN": (pa.bool_(), lambda v: v),
-    "DATE": (pa.date32(), lambda v: v),
-    "TIMESTAMP": (pa.timestamp("us"), _timestamp),
-    "TIME": (pa.time64("us"), lambda v: v),
-    "VARCHAR": (pa.string(), text_of),
-}
+@cache
+def _arrow() -> dict[str, tuple[pa.DataType, Callable[[Any], Any]]]:
+    """The pyarrow type and value conversion of each column type (pyarrow is imported on first use:
+    it costs a tenth of a second, and CSV loads and command start-up need none of it)."""
+    import pyarrow as pa
+
+    return {
+        "BIGINT": (pa.int64(), lambda v: None if v is None else int(v)),
+        "DOUBLE": (pa.float64(), lambda v: None if v is None else float(v)),
+        "BOOLEAN": (pa.bool_(), lambda v: v),
+        "DATE": (pa.date32(), lambda v: v),
+        "TIMESTAMP": (pa.timestamp("us"), _timestamp),
+        "TIME": (pa.time64("us"), lambda v: v),
+        "VARCHAR": (pa.string(), text_of),
+    }
+
+
 _KINDS = {bool: "bool", str: "str", dt.datetime: "datetime", dt.date: "date", dt.time: "time"}
 _KINDS |= {dict: "json", list: "json"}
 
@@ -158,7 +169,9 @@ _KINDS |= {dict: "json", list: "json"}
 def _array(values: Sequence[Any], sql_type: str) -> pa.Array:
     """A pyarrow array of ``values`` as ``sql_type``: pyarrow's own conversion when the values already
     fit (integral floats into int64, str into string …), else value by value."""
-    arrow_type, convert = _ARROW[sql_type]
+    import pyarrow as pa
+
+    arrow_type, convert = _arrow()[sql_type]
     try:
         return pa.array(values, type=arrow_type)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -189,7 +202,7 @@ def scan_kinds(
 
 
 class TableWriter:
-    """Creates ``table`` with the given column names and types (keys of ``_ARROW``), then appends rows
+    """Creates ``table`` with the given column names and types (keys of ``_arrow()``), then appends rows
     chunk by chunk through a registered pyarrow Table, so memory stays bounded by ``CHUNK_ROWS``."""
 
     def __init__(
@@ -201,6 +214,8 @@ class TableWriter:
 
     def write(self, rows: Iterable[Sequence[Any]], progress: Callable[[int], None] | None = None) -> int:
         """Append ``rows`` (sequences as wide as the table); returns how many were written."""
+        import pyarrow as pa
+
         total = 0
         iterator = iter(rows)
         while chunk := list(itertools.islice(iterator, CHUNK_ROWS)):
