@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
+from openingup.catalogue.models import Dataset
 from openingup.harvest import services
-from openingup.harvest.models import HarvestJob, HarvestSource
+from openingup.harvest.models import HarvestJob, HarvestRecord, HarvestSource
 from openingup.organisations.models import Organisation
 from tests.browser import axe_violations, axe_violations_here, format_violations
 from tests.web.test_accessibility import log_in
@@ -37,7 +39,7 @@ def source(organisation: Organisation, editor: Any) -> HarvestSource:
     return source
 
 
-@pytest.mark.parametrize("page", ["list", "new", "source", "job"])
+@pytest.mark.parametrize("page", ["list", "new", "source", "job", "edit", "delete", "edit-invalid"])
 def test_harvest_pages_have_no_serious_violations(
     browser: Any, live_server: Any, source: HarvestSource, editor: Any, page: str
 ) -> None:
@@ -47,10 +49,29 @@ def test_harvest_pages_have_no_serious_violations(
         "new": "/harvest/new/",
         "source": f"/harvest/{source.pk}/",
         "job": f"/harvest/jobs/{job.pk}/",
+        "edit": f"/harvest/{source.pk}/edit/",
+        "edit-invalid": f"/harvest/{source.pk}/edit/",
+        "delete": f"/harvest/{source.pk}/delete/",
     }[page]
+    if page == "delete":  # with datasets to keep or withdraw, so the choice is asked
+        dataset = Dataset.objects.create(
+            slug="harvested", title={"en": "Harvested"}, status="published", publisher=source.organisation
+        )
+        HarvestRecord.objects.create(
+            source=source, remote_id="pkg-2", status="created", dataset_id=dataset.pk
+        )
     log_in(browser, live_server.url, editor.username)
     violations = axe_violations(browser, f"{live_server.url}{path}")
     assert browser.current_url == f"{live_server.url}{path}"
+    if page == "edit-invalid":  # the form with an error summary and a field in error
+        url = browser.find_element(By.ID, "id_url")
+        url.clear()
+        url.send_keys("http://10.0.0.1/")
+        browser.find_element(By.CSS_SELECTOR, "#main-form button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: "private address" in d.page_source)
+        violations = axe_violations_here(browser)
+    if page == "delete":
+        assert "Keep them" in browser.page_source and "Withdraw them" in browser.page_source
     assert violations == [], f"{path}:\n{format_violations(violations)}"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from openingup.catalogue import services as catalogue
+from openingup.catalogue.models import Dataset
 from openingup.organisations.models import Organisation
 from openingup.quality import queries, services
 from openingup.quality.models import PendingScore, QualityScore
@@ -111,14 +112,60 @@ def test_a_broken_dataset_does_not_stop_the_pending_queue(
     services.request_scoring(dataset_ids=[first.pk])
     services.request_scoring(dataset_ids=[second.pk, first.pk])  # noted again: still one row each
     assert PendingScore.objects.count() == 2
-    real = services.score_dataset
+    real = services.score
 
-    def flaky(*, dataset_id: Any, actor: Any = None) -> Any:
-        if dataset_id == first.pk:
+    def flaky(subject: Any) -> Any:  # breaks the batch, then the first dataset on its own
+        if subject.dataset.pk == first.pk:
             raise RuntimeError("broken")
-        return real(dataset_id=dataset_id)
+        return real(subject)
 
-    monkeypatch.setattr(services, "score_dataset", flaky)
+    monkeypatch.setattr(services, "score", flaky)
     assert services.score_pending() == 2
     assert list(QualityScore.objects.values_list("dataset_id", flat=True)) == [second.pk]
     assert not PendingScore.objects.exists()
+
+
+def test_a_batch_is_scored_as_each_dataset_on_its_own(build: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One SHACL run for many datasets gives each the violations, measurements and total it gets alone."""
+    from openingup.quality import subjects
+    from openingup.quality.scoring import score
+    from openingup.quality.subjects import subject_for, subjects_for
+
+    datasets = [
+        build(),
+        build(dataset={"description": None}),
+        build(distributions=[{"access_url": None}, {}]),
+        build(),
+    ]
+    # One points at another (merged, the other's description would answer for it): it goes alone.
+    Dataset.objects.filter(pk=datasets[3].pk).update(
+        relations=[f"https://example.org/datasets/{datasets[1].slug}"], uri=""
+    )
+    Dataset.objects.filter(pk=datasets[1].pk).update(uri=f"https://example.org/datasets/{datasets[1].slug}")
+    datasets = [Dataset.objects.get(pk=d.pk) for d in datasets]
+    went_alone: list[Any] = []
+    real_alone = subjects.dcat_ap_violations
+    monkeypatch.setattr(subjects, "dcat_ap_violations", lambda d: went_alone.append(d.pk) or real_alone(d))
+    batched = subjects_for(datasets)
+    assert went_alone == [datasets[3].pk]
+    alone = [subject_for(dataset) for dataset in datasets]
+    assert alone[0].violations == [] and alone[3].violations == []
+    assert alone[1].violations and alone[2].violations  # each its own problem, none of the other's
+    assert not set(alone[1].violations) & set(alone[2].violations)
+    for one, other in zip(batched, alone, strict=True):
+        assert one.dataset.pk == other.dataset.pk
+        assert one.violations == other.violations
+        assert [d.pk for d in one.distributions] == [d.pk for d in other.distributions]
+        assert dict(one.links) == dict(other.links)
+        assert score(one).measurements == score(other).measurements
+    monkeypatch.setattr(services, "enqueue", lambda name, **kw: None)
+    services.request_scoring(dataset_ids=[d.pk for d in datasets])
+    assert services.score_pending() == 4
+    assert QualityScore.objects.count() == 4 and not PendingScore.objects.exists()
+    assert QualityScore.objects.get(dataset=datasets[1]).total == score(alone[1]).total
+    Dataset.objects.filter(pk=datasets[0].pk).update(keywords={})  # changed: the batch replaces its score
+    assert services.score_datasets(dataset_ids=[d.pk for d in datasets]) == 4
+    rescored = QualityScore.objects.get(dataset=datasets[0])
+    fresh = Dataset.objects.get(pk=datasets[0].pk)
+    assert QualityScore.objects.count() == 4 and rescored.total == score(subject_for(fresh)).total
+    assert rescored.total == score(alone[0]).total - 30 and rescored.findability == 70

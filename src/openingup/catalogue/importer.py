@@ -90,14 +90,23 @@ def _import_dataset(
         dataset = services.create_dataset(
             actor=actor, publisher=publisher, data=data, strict=False, status=Status.PUBLISHED
         )
-    for dist in record.get("distributions", []):
+    # Every old distribution is gone (above), so the new ones take positions 0, 1, …; a dataset created
+    # here keeps the modified date of its record (or of its creation) instead of each addition's.
+    for position, dist in enumerate(record.get("distributions", [])):
         dist = dict(dist)
         if not dist.get("access_url") and dist.get("download_url"):
             dist["access_url"] = list(dist["download_url"])
             report.warnings.setdefault(uri, []).append(
                 "a distribution had no accessURL; its downloadURL is used"
             )
-        services.add_distribution(actor=actor, dataset=dataset, data=dist, strict=False)
+        services.add_distribution(
+            actor=actor,
+            dataset=dataset,
+            data=dist,
+            strict=False,
+            position=position,
+            touch=existing is not None,
+        )
     (report.updated if existing else report.created).append(uri or dataset.slug)
     report.datasets[uri or dataset.slug] = dataset
 

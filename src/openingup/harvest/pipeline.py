@@ -151,6 +151,8 @@ def run_job(
     except Exception as exc:  # a bug must still end the job with a reason, never leave it running
         log.exception("harvest job %s failed", job_id)
         _fail(run, f"{type(exc).__name__}: {exc}")
+    finally:
+        run.gathering.fetcher.close()
     publish(
         events.HARVEST_FINISHED, harvest_job_id=str(job.pk), source_id=str(job.source_id), status=job.status
     )

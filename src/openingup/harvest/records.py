@@ -179,7 +179,8 @@ def process(source: HarvestSource, job: HarvestJob, item: Item, known: Known | N
         outcome = Outcome(HarvestRecord.Status.FAILED, problem, existing.dataset_id if existing else None)
         keep(source, job, item, outcome, digest, known)
         return outcome
-    with transaction.atomic():
+    # With ``known`` the pipeline holds a savepoint per item already, and the record is written later.
+    with transaction.atomic(savepoint=known is None):
         outcome = _import(source, item, existing)
         keep(source, job, item, outcome, digest, known)
     if known is not None and item.record is not None and outcome.dataset_id:

@@ -20,6 +20,17 @@ def run(progress: Progress, *, harvest_job_id: str) -> dict[str, Any]:
     return {"harvest_job": str(job.pk), "created": job.created, "updated": job.updated, "failed": job.failed}
 
 
+@task("harvest.withdraw_datasets")
+def withdraw_datasets(progress: Progress, *, dataset_ids: list[str]) -> dict[str, Any]:
+    """Archive the datasets of a removed source (its person chose to withdraw them)."""
+    from openingup.harvest import services
+
+    def report(done: int, total: int) -> None:
+        progress.update(100 * done / max(total, 1), f"{done} of {total} datasets")
+
+    return {"withdrawn": services.withdraw_datasets(dataset_ids=dataset_ids, progress=report)}
+
+
 @task("harvest.start_due")
 def start_due(progress: Progress) -> dict[str, Any]:
     """Queue a job for every active source whose next scheduled run has come."""

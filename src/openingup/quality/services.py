@@ -24,7 +24,7 @@ from openingup.quality import events
 from openingup.quality.linkcheck import LinkChecker, LinkResult
 from openingup.quality.models import LinkCheck, PendingScore, QualityScore
 from openingup.quality.scoring import Score, score
-from openingup.quality.subjects import subject_for, urls_of
+from openingup.quality.subjects import subject_for, subjects_for, urls_of
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[int, int], None]
@@ -32,20 +32,32 @@ BATCH = 200
 SCORE_PENDING = "quality.score_pending"
 
 
+def _values(result: Score) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "band": result.band,
+        **result.dimensions,
+        "measurements": [m.as_json() for m in result.measurements],
+        "distribution_id": result.distribution.pk if result.distribution else None,
+        "computed_at": timezone.now(),
+    }
+
+
 def _write(dataset: Dataset, result: Score) -> QualityScore:
-    dims = result.dimensions
-    row, _created = QualityScore.objects.update_or_create(
-        dataset=dataset,
-        defaults={
-            "total": result.total,
-            "band": result.band,
-            **dims,
-            "measurements": [m.as_json() for m in result.measurements],
-            "distribution_id": result.distribution.pk if result.distribution else None,
-            "computed_at": timezone.now(),
-        },
-    )
+    row, _created = QualityScore.objects.update_or_create(dataset=dataset, defaults=_values(result))
     return row
+
+
+def _write_all(results: list[tuple[Dataset, Score]]) -> None:
+    """:func:`_write` for many datasets in one statement (inserting, or replacing the previous score)."""
+    rows = [QualityScore(dataset=dataset, **_values(result)) for dataset, result in results]
+    if rows:
+        QualityScore.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["dataset"],
+            update_fields=list(_values(results[0][1])),
+        )
 
 
 def score_dataset(*, dataset_id: Any, actor: Any = None) -> QualityScore | None:
@@ -65,6 +77,26 @@ def score_dataset(*, dataset_id: Any, actor: Any = None) -> QualityScore | None:
         PendingScore.objects.filter(dataset_id=dataset.pk, queued_at__lte=started).delete()
         publish(events.DATASET_SCORED, dataset_id=str(dataset.pk), total=row.total, band=row.band)
     return row
+
+
+def score_datasets(*, dataset_ids: list[Any]) -> int:
+    """:func:`score_dataset` for many datasets at once (their distributions, link checks and SHACL
+    validation read in one go); returns how many were scored. Gone datasets lose their note."""
+    started = timezone.now()
+    datasets = list(Dataset.objects.select_related("publisher").filter(pk__in=dataset_ids))
+    found = {d.pk for d in datasets}
+    gone = [pk for pk in dataset_ids if pk not in found]
+    if gone:
+        PendingScore.objects.filter(dataset_id__in=gone).delete()
+    if not datasets:
+        return 0
+    results = [(subject.dataset, score(subject)) for subject in subjects_for(datasets)]
+    with transaction.atomic():
+        _write_all(results)
+        for dataset, result in results:
+            publish(events.DATASET_SCORED, dataset_id=str(dataset.pk), total=result.total, band=result.band)
+        PendingScore.objects.filter(dataset_id__in=list(found), queued_at__lte=started).delete()
+    return len(datasets)
 
 
 def request_scoring(*, dataset_ids: list[Any]) -> None:
@@ -98,15 +130,21 @@ def score_pending(progress: ProgressFn | None = None, *, batch: int = BATCH) -> 
         rows = list(PendingScore.objects.order_by("queued_at")[:batch])
         if not rows:
             return done
-        for row in rows:
-            try:
-                score_dataset(dataset_id=row.dataset_id)
-            except Exception:  # one broken dataset must not stop the others; its next change retries
-                log.exception("scoring dataset %s failed", row.dataset_id)
-                PendingScore.objects.filter(dataset_id=row.dataset_id, queued_at__lte=row.queued_at).delete()
-            done += 1
-            if progress:
-                progress(done, done + PendingScore.objects.count())
+        try:  # the batch at once; when that fails, one by one to find the broken dataset
+            score_datasets(dataset_ids=[row.dataset_id for row in rows])
+        except Exception:
+            log.exception("scoring %d datasets at once failed; scoring them one by one", len(rows))
+            for row in rows:
+                try:
+                    score_dataset(dataset_id=row.dataset_id)
+                except Exception:  # one broken dataset must not stop the others; its next change retries
+                    log.exception("scoring dataset %s failed", row.dataset_id)
+                    PendingScore.objects.filter(
+                        dataset_id=row.dataset_id, queued_at__lte=row.queued_at
+                    ).delete()
+        done += len(rows)
+        if progress:
+            progress(done, done + PendingScore.objects.count())
 
 
 def is_pending(dataset_id: Any) -> bool:
@@ -127,8 +165,7 @@ def score_all(progress: ProgressFn | None = None, *, only_missing: bool = False,
         ids = list(page.values_list("pk", flat=True)[:batch])
         if not ids:
             break
-        for pk in ids:
-            score_dataset(dataset_id=pk)
+        score_datasets(dataset_ids=ids)
         done += len(ids)
         last = ids[-1]
         if progress:

@@ -59,7 +59,7 @@ class SummaryForm(forms.Form):
         items = [("main-form", str(e)) for e in self.non_field_errors()]
         for bound in self:
             anchor = bound.auto_id
-            if isinstance(bound.field.widget, forms.CheckboxSelectMultiple):
+            if isinstance(bound.field.widget, forms.RadioSelect):  # and CheckboxSelectMultiple: the first box
                 anchor = f"{bound.auto_id}_0"
             label = str(getattr(bound.field, "summary_label", bound.label))
             items += [(anchor, e if e.startswith(label) else f"{label}: {e}") for e in map(str, bound.errors)]

@@ -1,4 +1,4 @@
-"""The form for adding a harvest source."""
+"""The forms for adding, changing and removing a harvest source."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from openingup.web.presentation import active_language
 
 
 class HarvestSourceForm(SummaryForm):
-    def __init__(self, *args: Any, organisations: list[Organisation], admin: bool, **kwargs: Any) -> None:
+    """A source's settings; ``editing`` adds whether its scheduled harvests run."""
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        admin: bool,
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         lang = active_language()
         options = [(o.slug, o.display_name(lang)) for o in organisations]
@@ -56,4 +65,30 @@ class HarvestSourceForm(SummaryForm):
                 ]
             ),
             _("Harvest"),
+        )
+        if editing:
+            self.fields["active"] = labelled(
+                forms.BooleanField(required=False),
+                _("Harvest on schedule"),
+                _("Untick to pause the scheduled harvests; you can still harvest it by hand."),
+            )
+
+
+class DeleteSourceForm(SummaryForm):
+    """What becomes of the datasets a source harvested when it is removed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["datasets"] = labelled(
+            forms.ChoiceField(
+                choices=[
+                    ("keep", _("Keep them: they stay published here, no longer updated from the source")),
+                    (
+                        "withdraw",
+                        _("Withdraw them: they are archived, as when they disappear from the source"),
+                    ),
+                ],
+                widget=forms.RadioSelect,
+            ),
+            _("The datasets harvested from this source"),
         )

@@ -79,20 +79,28 @@ def add_distribution(
     data: dict[str, Any],
     upload: UploadedFile | None = None,
     strict: bool = True,
+    position: int | None = None,
+    touch: bool = True,
 ) -> Distribution:
-    """Add a distribution given by URL (``access_url``) or by an uploaded file (then URLs are minted)."""
+    """Add a distribution given by URL (``access_url``) or by an uploaded file (then URLs are minted).
+
+    ``position`` (default: after the others) spares a count when the caller knows it; ``touch=False``
+    leaves the dataset's modified date alone (an importer adding the distributions of a dataset it has
+    just created keeps the date the record gave)."""
     if actor is not None and not permissions.can_edit_dataset(actor, dataset):
         raise PermissionDenied("You cannot edit this dataset.")
     # An upload gets its access and download URLs minted, so accessURL is not asked of the caller.
     fields = validated(DISTRIBUTION, data, partial=upload is not None, strict=strict)
     fields.pop("uri", None)
-    position = dataset.distributions.count()
+    if position is None:
+        position = dataset.distributions.count()
     distribution = Distribution(dataset=dataset, position=position, uri=data.get("uri", "") or "")
     apply_fields(distribution, fields)
     if upload is not None:
         _store_upload(distribution, upload)
     distribution.save()
-    _touch(dataset)
+    if touch:
+        _touch(dataset)
     record_change(
         dataset, "dataset", "distribution added", actor, {"distribution": [None, str(distribution.pk)]}
     )

@@ -1,10 +1,12 @@
-"""``openingup harvest add | run | list | show | schedule``: harvest sources from the command line."""
+"""``openingup harvest add | edit | delete | run | list | show | schedule``: harvest sources from the
+command line."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from typing import Any
 
 from openingup.cli.commands.common import fail, migrate, organisation_named
 
@@ -16,7 +18,7 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "harvest", help="Harvest other catalogues (CKAN, DCAT-AP, CSW, Opening Up) and Open311 endpoints."
     )
     inner = p.add_subparsers(
-        dest="action", metavar="ACTION", required=True, help="add, run, list, show, schedule"
+        dest="action", metavar="ACTION", required=True, help="add, edit, delete, run, list, show, schedule"
     )
     a = inner.add_parser("add", help="Register a source; prints its id on the last line.")
     a.add_argument("--type", required=True, choices=TYPES, help="What kind of source it is.")
@@ -34,6 +36,30 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="How often `harvest schedule` runs it (default manual).",
     )
     a.set_defaults(run=run_add)
+    e = inner.add_parser("edit", help="Change a source's settings (those not given stay as they are).")
+    e.add_argument("source", metavar="SOURCE", help="The source's id or URL.")
+    e.add_argument("--type", choices=TYPES, help="Another kind (only before its first harvest).")
+    e.add_argument("--url", help="A new address.")
+    e.add_argument(
+        "--organisation", metavar="SLUG", help="Publisher for datasets that name none ('-' for none)."
+    )
+    e.add_argument("--title", help="A new name ('' for none: the URL is shown).")
+    e.add_argument("--frequency", choices=("manual", "hourly", "daily", "weekly", "monthly"))
+    state = e.add_mutually_exclusive_group()
+    state.add_argument(
+        "--pause", dest="active", action="store_false", default=None, help="Stop its scheduled runs."
+    )
+    state.add_argument("--resume", dest="active", action="store_true", help="Run it on schedule again.")
+    e.set_defaults(run=run_edit)
+    x = inner.add_parser("delete", help="Remove a source with its jobs and records.")
+    x.add_argument("source", metavar="SOURCE", help="The source's id or URL.")
+    x.add_argument(
+        "--datasets",
+        required=True,
+        choices=("keep", "withdraw"),
+        help="What becomes of the datasets it harvested: keep them published, or withdraw (archive) them.",
+    )
+    x.set_defaults(run=run_delete)
     r = inner.add_parser("run", help="Harvest a source now, wait for the job and print its report.")
     r.add_argument("source", metavar="SOURCE", help="The source's id or URL.")
     r.set_defaults(run=run_run)
@@ -69,6 +95,48 @@ def run_add(args: argparse.Namespace) -> int:
         return fail(str(exc))
     print(f"added {source.type} source {source.url}")
     print(source.pk)
+    return 0
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    from openingup.core.errors import ServiceError
+    from openingup.harvest import queries, services
+
+    migrate()
+    changes: dict[str, Any] = {}
+    if args.organisation is not None:
+        try:
+            changes["organisation"] = (
+                None if args.organisation == "-" else organisation_named(args.organisation)
+            )
+        except LookupError as exc:
+            return fail(str(exc))
+    for name in ("type", "url", "title", "frequency", "active"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    try:
+        source = queries.find_source(args.source)
+        services.edit_source(actor=None, source=source, **changes)
+    except ServiceError as exc:
+        return fail(str(exc))
+    state = "" if source.active else ", paused"
+    org = source.organisation.slug if source.organisation else "-"
+    print(f"{source.pk}: {source.type} {source.url} ({source.frequency}{state}, organisation {org})")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    from openingup.core.errors import ServiceError
+    from openingup.harvest import queries, services
+
+    migrate()
+    try:
+        source = queries.find_source(args.source)
+        removal = services.delete_source(actor=None, source=source, datasets=args.datasets)
+    except ServiceError as exc:
+        return fail(str(exc))
+    kept = "its datasets were kept" if args.datasets == "keep" else f"{removal.withdrawn} datasets withdrawn"
+    print(f"removed {source.type} source {source.url}; {kept}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Harvest sources for editors of an organisation and site administrators: list, add, run, jobs.
+"""Harvest sources for editors of an organisation and site administrators: list, add, change, remove,
+run, jobs.
 
 A source someone may not manage does not exist for them (404), as with jobs of other people.
 """
@@ -8,18 +9,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from openingup.core.errors import Conflict, InvalidInput
 from openingup.harvest import permissions, queries, services
-from openingup.harvest.models import HarvestJob
+from openingup.harvest.models import HarvestJob, HarvestSource
 from openingup.organisations import permissions as org_permissions
-from openingup.web.harvest_forms import HarvestSourceForm
+from openingup.web.harvest_forms import DeleteSourceForm, HarvestSourceForm
 from openingup.web.problems import apply_problems
 from openingup.web.views.common import forbidden, service_errors
 
@@ -81,6 +84,96 @@ def source_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("web:harvest-source", pk=source.pk)
     return render(request, "web/harvest/source_form.html", {"form": form})
+
+
+def _organisation_slug(source: HarvestSource) -> str:
+    return source.organisation.slug if source.organisation else ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@service_errors
+def source_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    source = queries.source_by_id(pk, request.user)
+    organisations = org_permissions.editable_organisations(request.user)
+    admin = org_permissions.is_admin(request.user)
+    initial = {
+        "type": source.type,
+        "url": source.url,
+        "organisation": _organisation_slug(source),
+        "title": source.title,
+        "frequency": source.frequency,
+        "active": source.active,
+    }
+    form = HarvestSourceForm(
+        request.POST or None, initial=initial, organisations=organisations, admin=admin, editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = next((o for o in organisations if o.slug == data["organisation"]), None)
+        try:
+            services.edit_source(
+                actor=request.user,
+                source=source,
+                type=data["type"],
+                url=data["url"],
+                organisation=organisation,
+                title=data["title"],
+                frequency=data["frequency"],
+                active=data["active"],
+            )
+        except InvalidInput as exc:
+            apply_problems(form, exc.problems, exc.message)
+        except Conflict:
+            form.add_error(None, _("The source is being harvested; change it when the harvest has ended."))
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("web:harvest-source", pk=source.pk)
+    return render(request, "web/harvest/source_form.html", {"form": form, "source": source})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@service_errors
+def source_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    source = queries.source_by_id(pk, request.user)
+    if not permissions.can_delete_harvest_source(request.user, source):
+        return forbidden(request)
+    form = DeleteSourceForm(request.POST or None, initial={"datasets": "keep"})
+    running = queries.active_job(source)
+    if request.method == "POST" and form.is_valid() and running is None:
+        name = str(source)
+        try:
+            removal = services.delete_source(
+                actor=request.user, source=source, datasets=form.cleaned_data["datasets"], background=True
+            )
+        except Conflict:
+            running = queries.active_job(source)
+        else:
+            count = removal.queued or removal.withdrawn
+            if removal.job is not None:
+                text = ngettext(
+                    "The source “%(name)s” was removed; its %(count)d dataset is being withdrawn.",
+                    "The source “%(name)s” was removed; its %(count)d datasets are being withdrawn.",
+                    count,
+                )
+            elif form.cleaned_data["datasets"] == "withdraw":
+                text = ngettext(
+                    "The source “%(name)s” was removed and %(count)d dataset withdrawn.",
+                    "The source “%(name)s” was removed and %(count)d datasets withdrawn.",
+                    count,
+                )
+            else:
+                text = _("The source “%(name)s” was removed; its datasets were kept.")
+            messages.success(request, text % {"name": name, "count": count})
+            return redirect("web:harvest-sources")
+    context = {
+        "source": source,
+        "form": form,
+        "running": running,
+        "harvested": services.harvested_datasets(source).count(),
+    }
+    return render(request, "web/harvest/source_confirm_delete.html", context)
 
 
 @login_required
