@@ -1,6 +1,7 @@
 """Import of an archived X/Twitter account (issue 7, "Speed": import of 1,000,000 archived messages).
 
     .venv/bin/python bench/social_import_bench.py [--messages 1000000] [--seed 7] [--file tweets.js]
+        [--workers N] [--no-quarter] [--database-url postgres://…]
 
 1. generate ``--messages`` tweets as an X/Twitter archive's ``data/tweets.js`` (``window.YTD.tweets.part0
    = [{"tweet": {...}}, ...]``, every field the archive has; seeded, deterministic; about a third are
@@ -9,12 +10,17 @@
 
    * ``json-parse`` (baseline): read the file and ``json.loads`` it whole, the least any import does;
    * ``read``: the importer's streaming reader alone (every tweet parsed and normalised, nothing stored);
-   * ``import``: ``openingup social import --format twitter FILE`` into a fresh SQLite ``OPENINGUP_HOME``:
-     read, enrich (language, sentiment, keywords, topics, places), store messages and conversations,
-     append to the archive's hash chain;
+   * ``import``: ``openingup social import --format twitter FILE`` into a fresh SQLite ``OPENINGUP_HOME``
+     (or the empty PostgreSQL database of ``--database-url``): read, enrich (language, sentiment,
+     keywords, topics, places, service request) in ``--workers`` processes, store messages and
+     conversations, append to the archive's hash chain;
+   * the same import again (deduplication: it must add nothing), and ``openingup social
+     archive-verify`` (the chain must be intact);
    * ``import`` of the first quarter of the file, to show whether peak memory grows with the file;
 
-3. print seconds, messages/s and peak RSS per run, and the ratios. Nothing is asserted.
+3. print seconds, messages/s, CPU seconds (the importer and its enrichment workers together: on a shared
+   machine the wall time also counts other programs' turns) and peak RSS per run, and the ratios.
+   Nothing is asserted but the counts.
 """
 
 from __future__ import annotations
@@ -123,8 +129,9 @@ def child(mode: str, file: str) -> None:
     print(count)
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float]:
-    """Run a child; its output, wall seconds and peak RSS in MiB."""
+def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float, float, float]:
+    """Run a child; its output, wall seconds, CPU seconds (it and its own children) and peak RSS in MiB
+    (the largest process: the importer, or one of its enrichment workers)."""
     launcher = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
@@ -132,8 +139,10 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str,
         "w = time.perf_counter() - t\n"
         "sys.stdout.write(p.stdout)\n"
         "sys.stderr.write(p.stderr)\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "print('wall', w)\n"
-        "print('maxrss', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "print('cpu', u.ru_utime + u.ru_stime)\n"
+        "print('maxrss', u.ru_maxrss)\n"
         "sys.exit(p.returncode)\n"
     )
     done = subprocess.run(
@@ -146,27 +155,53 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[str,
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     lines = done.stdout.splitlines()
     wall = float(next(line for line in lines if line.startswith("wall ")).split()[1])
+    split = [line for line in done.stderr.splitlines() if "CPU seconds: importer" in line]
+    if split:
+        print(f"  {command[-1] if len(command) < 6 else ' '.join(command[1:4])}: {split[-1]}", flush=True)
+    cpu = float(next(line for line in lines if line.startswith("cpu ")).split()[1])
     rss = int(next(line for line in lines if line.startswith("maxrss ")).split()[1]) / 1024
-    return done.stdout, wall, rss
+    return done.stdout, wall, cpu, rss
 
 
-def import_run(file: Path, expected: int) -> tuple[float, float]:
+Row = tuple[str, int, float, float, float]  # name, messages, seconds, CPU seconds, peak RSS
+
+
+def _reset_postgres(url: str) -> None:
+    """Empty the PostgreSQL database of ``url`` (the bench's own: every table is dropped)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP SCHEMA public CASCADE")
+        db.execute("CREATE SCHEMA public")
+
+
+def import_runs(file: Path, expected: int, workers: int, database_url: str, again: bool) -> list[Row]:
     home = Path(tempfile.mkdtemp(prefix="openingup-import-bench-"))
     env = {**os.environ, "OPENINGUP_HOME": str(home), "DJANGO_SETTINGS_MODULE": "openingup.settings"}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+        _reset_postgres(database_url)
+    tool = str(ROOT / ".venv/bin/openingup")
+    command = [tool, "social", "import", "--format", "twitter", "--workers", str(workers), str(file)]
+    where = "PostgreSQL" if database_url else "SQLite"
     try:
         # Migrate first, outside the measured run.
-        subprocess.run(
-            [str(ROOT / ".venv/bin/openingup"), "social", "channel", "list"],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        out, wall, rss = measure(
-            [str(ROOT / ".venv/bin/openingup"), "social", "import", "--format", "twitter", str(file)], env
-        )
+        subprocess.run([tool, "social", "channel", "list"], env=env, check=True, capture_output=True)
+        out, wall, cpu, rss = measure(command, env)
         if f"{expected} new" not in out:
             raise SystemExit(f"the import did not store {expected} messages: {out}")
-        return wall, rss
+        rows: list[Row] = [(f"openingup social import ({where})", expected, wall, cpu, rss)]
+        if again:
+            out, wall, cpu, rss = measure(command, env)
+            if f"0 new, 0 edited, 0 deleted, {expected} already known" not in out:
+                raise SystemExit(f"importing the file again changed something: {out}")
+            rows.append(("the same import again (adds nothing)", expected, wall, cpu, rss))
+            out, wall, cpu, rss = measure([tool, "social", "archive-verify"], env)
+            if f"{expected} entries checked: the chain is intact" not in out:
+                raise SystemExit(f"the archive's chain does not verify: {out}")
+            rows.append(("openingup social archive-verify", expected, wall, cpu, rss))
+        return rows
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -179,6 +214,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--file", default="", help="an existing tweets.js (default: generate one)")
     parser.add_argument(
+        "--workers", type=int, default=0, help="enrichment processes of the import (default: one per CPU)"
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="import into this PostgreSQL database instead of SQLite; EVERY TABLE IN IT IS DROPPED first",
+    )
+    parser.add_argument(
         "--no-quarter", action="store_true", help="skip the import of a quarter of the file (memory check)"
     )
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
@@ -186,6 +229,7 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
+    workers = args.workers if args.workers > 0 else len(os.sched_getaffinity(0))
     work = Path(tempfile.mkdtemp(prefix="openingup-import-data-"))
     try:
         if args.file:
@@ -196,40 +240,50 @@ def main() -> None:
             generate(file, args.messages, args.seed)
             print(
                 f"generated {args.messages:,} tweets ({file.stat().st_size / 2**20:,.0f} MiB) "
-                f"in {time.perf_counter() - started:.1f} s"
+                f"in {time.perf_counter() - started:.1f} s",
+                flush=True,
             )
         quarter = work / "tweets-quarter.js"
         if not args.no_quarter:
             generate(quarter, max(args.messages // 4, 1), args.seed)
         count = args.messages
         me = [sys.executable, str(Path(__file__).resolve()), "--child"]
-        rows = []
+        rows: list[Row] = []
         for mode, name in (
             ("json-parse", "json.loads of the whole file (baseline)"),
             ("read", "streaming reader alone"),
         ):
-            out, _, rss = measure([*me, mode, str(file)])
+            out, _, cpu, rss = measure([*me, mode, str(file)])
             lines = out.splitlines()
             if int(lines[1]) != count:
                 raise SystemExit(f"{mode} read {lines[1]} tweets, not {count}")
-            rows.append((name, count, float(lines[0].split()[1]), rss))
+            rows.append((name, count, float(lines[0].split()[1]), cpu, rss))
         if not args.no_quarter:
-            wall, rss = import_run(quarter, max(args.messages // 4, 1))
-            rows.append(("openingup social import, 1/4 of the file", max(args.messages // 4, 1), wall, rss))
-        wall, rss = import_run(file, count)
-        rows.append(("openingup social import", count, wall, rss))
-        print(f"\n{'run':44} {'messages':>10} {'seconds':>9} {'messages/s':>11} {'peak RSS':>10}")
-        for name, n, seconds, peak in rows:
-            print(f"{name:44} {n:10,} {seconds:9.1f} {n / seconds:11,.0f} {peak:7.0f} MiB")
-        base = rows[0]
-        full = rows[-1]
+            name, n, wall, cpu, rss = import_runs(
+                quarter, max(count // 4, 1), workers, args.database_url, False
+            )[0]
+            rows.append((name.replace("import", "import, 1/4 of the file"), n, wall, cpu, rss))
+        full = import_runs(file, count, workers, args.database_url, True)
+        rows += full
+        print(f"\nenrichment workers: {workers}; CPUs this process may use: {len(os.sched_getaffinity(0))}")
         print(
-            f"\nimport / json.loads: {full[2] / base[2]:.1f}x the time, {full[3] / base[3]:.2f}x the memory"
+            f"\n{'run':46} {'messages':>10} {'seconds':>9} {'messages/s':>11} {'CPU s':>8} "
+            f"{'msg/CPU s':>10} {'peak RSS':>10}"
+        )
+        for name, n, seconds, cpu, peak in rows:
+            print(
+                f"{name:46} {n:10,} {seconds:9.1f} {n / seconds:11,.0f} {cpu:8.1f} {n / cpu:10,.0f} "
+                f"{peak:6.0f} MiB"
+            )
+        base, imported = rows[0], full[0]
+        print(
+            f"\nimport / json.loads: {imported[2] / base[2]:.1f}x the time, "
+            f"{imported[4] / base[4]:.2f}x the memory"
         )
         if not args.no_quarter:
-            quarter_rss = rows[2][3]
             print(
-                f"peak RSS of the import: {quarter_rss:.0f} MiB at 1/4 of the file, {full[3]:.0f} MiB at all"
+                f"peak RSS of the import: {rows[2][4]:.0f} MiB at 1/4 of the file, "
+                f"{imported[4]:.0f} MiB at all of it"
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -11,6 +11,7 @@ MESSAGE_RECEIVED = "social.message_received"
 MESSAGE_EDITED = "social.message_edited"
 MESSAGE_DELETED = "social.message_deleted"
 MESSAGE_SENT = "social.message_sent"
+MESSAGES_IMPORTED = "social.messages_imported"  # channel_id, count: one per stored batch of an import
 CONVERSATION_ASSIGNED = "social.conversation_assigned"
 CONVERSATION_ANSWERED = "social.conversation_answered"
 CONVERSATION_CONVERTED = "social.conversation_converted"

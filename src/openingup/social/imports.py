@@ -40,8 +40,31 @@ class ImportProblem(ValueError):
     """The export cannot be read; the message says why."""
 
 
+_MONTHS = {
+    month: number
+    for number, month in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
+    )
+}
+_UTC_TIME = re.compile(r"[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d\d) (\d\d):(\d\d):(\d\d) \+0000 (\d{4})")
+
+
 def _twitter_time(value: Any, tweet_id: str) -> datetime:
     text = str(value or "")
+    fast = _UTC_TIME.fullmatch(text)  # what archives hold; strptime below for the rest
+    if fast and fast[1] in _MONTHS:
+        try:
+            return datetime(
+                int(fast[6]),
+                _MONTHS[fast[1]],
+                int(fast[2]),
+                int(fast[3]),
+                int(fast[4]),
+                int(fast[5]),
+                tzinfo=UTC,
+            )
+        except ValueError:
+            pass  # such as Feb 30: strptime says why below
     try:
         return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y").astimezone(UTC)
     except ValueError:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections import deque
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -26,7 +28,7 @@ from django.utils import timezone
 from openingup.core.errors import FieldProblem, InvalidInput, PermissionDenied
 from openingup.core.events import publish
 from openingup.organisations.models import Organisation
-from openingup.social import crypto, events, permissions
+from openingup.social import bulk, crypto, events, permissions
 from openingup.social.archive import chain as archive
 from openingup.social.connectors import (
     ChannelConfig,
@@ -37,6 +39,8 @@ from openingup.social.connectors import (
     connector_for,
 )
 from openingup.social.enrich import enrich
+from openingup.social.enrich.batch import Enricher
+from openingup.social.enrich.batch import Row as EnrichedRow
 from openingup.social.enrich.places import gazetteer
 from openingup.social.imports import ImportProblem, iter_export
 from openingup.social.inbox import services as inbox
@@ -44,7 +48,7 @@ from openingup.social.models import Channel, Conversation, Message, MessageRevis
 
 IMPORT_KINDS = {"twitter": "https://x.com", "facebook": "https://www.facebook.com"}
 SUBJECT_CHARS = 300
-IMPORT_BATCH = 1000
+IMPORT_BATCH = 2000
 
 
 @dataclass
@@ -233,6 +237,14 @@ def _new_message(channel: Channel, item: Any, conversation: Conversation, **repl
     )
 
 
+def _same(text: str, html: str, media: Any, edited_at: datetime | None, item: Item) -> bool:
+    """Whether an item says what its stored message says. An item without an edit time (an export, or a
+    platform that does not say) matches any: an edit stored without one got the time it was noticed."""
+    return (text, html, media) == (item.text, item.html, item.media) and (
+        item.edited_at is None or item.edited_at == edited_at
+    )
+
+
 def _record_one(channel: Channel, item: Item, announce: bool) -> str:
     existing = Message.objects.filter(channel=channel, external_id=item.external_id[:500]).first()
     if existing is not None:
@@ -245,13 +257,7 @@ def _record_one(channel: Channel, item: Item, announce: bool) -> str:
             archive.record_message(archive.ArchiveEntry.Kind.DELETED, existing)
             publish(events.MESSAGE_DELETED, channel_id=str(channel.pk), message_id=existing.pk)
             return "deleted"
-        same = (existing.text, existing.html, existing.media, existing.edited_at) == (
-            item.text,
-            item.html,
-            item.media,
-            item.edited_at,
-        )
-        if same:
+        if _same(existing.text, existing.html, existing.media, existing.edited_at, item):
             return "unchanged"
         _keep_revision(existing, MessageRevision.Reason.EDITED)
         existing.text, existing.html, existing.media = item.text, item.html, item.media
@@ -352,14 +358,20 @@ def import_export(
     content: bytes | IO[bytes],
     channel: Channel | None = None,
     organisation: Organisation | None = None,
+    workers: int = 1,
+    progress: Callable[[int, Recorded], None] | None = None,
 ) -> tuple[Channel, Recorded]:
     """Store a platform export (``twitter`` or ``facebook``; bytes or a binary file, read as a stream)
     whole, on ``channel`` or on the organisation's archive channel of that platform (created when
-    missing). A problem anywhere in the file stores nothing (InvalidInput names it)."""
+    missing). A problem anywhere in the file stores nothing (InvalidInput names it).
+
+    The file is read and stored in batches of ``IMPORT_BATCH`` (:class:`_Importer`); each batch is
+    enriched in ``workers`` processes (:mod:`openingup.social.enrich.batch`) while the batch before it is
+    stored. ``progress(items read, recorded so far)`` is called after each stored batch."""
     handle = io.BytesIO(content) if isinstance(content, bytes) else content
     try:
         items = iter_export(fmt, handle)
-        with transaction.atomic():
+        with transaction.atomic(), Enricher(workers) as enricher:
             if channel is None:
                 _actor_may(actor, permissions.can_add_channel(actor, organisation))
                 channel = Channel.objects.filter(kind=fmt, organisation=organisation).first() or add_channel(
@@ -371,15 +383,21 @@ def import_export(
                 )
             else:
                 _actor_may(actor, permissions.can_poll_channel(actor, channel))
-            recorded = Recorded()
-            batch: list[Item] = []
-            for item in items:
-                batch.append(item)
-                if len(batch) >= IMPORT_BATCH:
-                    recorded.add(_import_batch(channel, batch))
-                    batch = []
-            recorded.add(_import_batch(channel, batch))
+            importer = _Importer(channel, enricher)
+            recorded, read = Recorded(), 0
+            waiting: deque[_Batch] = deque()  # read and handed to the enricher, not yet stored
+            for batch in _batches(items, IMPORT_BATCH):
+                waiting.append(importer.prepare(batch))
+                read += len(batch)
+                if len(waiting) > 1:
+                    recorded.add(importer.store(waiting.popleft()))
+                    if progress:
+                        progress(read - len(waiting[0].items), recorded)
+            while waiting:
+                recorded.add(importer.store(waiting.popleft()))
             _link_replies(channel)
+            if progress:
+                progress(read, recorded)
     except ImportProblem as exc:
         raise InvalidInput(
             f"The {fmt} export cannot be read: {exc}", [FieldProblem("file", str(exc))]
@@ -387,110 +405,341 @@ def import_export(
     return channel, recorded
 
 
-def _import_batch(channel: Channel, items: list[Item]) -> Recorded:
-    """Store a batch of imported items with a few bulk statements: the same rows, enrichment and archive
-    entries as :func:`_record_one` (without inbox items or events: an archive is history). Items already
-    stored, or repeated within the batch, go through :func:`_record_one` (edits, deletions, repeats)."""
-    result = Recorded()
-    if not items:
+def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class _Batch:
+    items: list[Item]
+    fresh: list[Item]  # not stored yet: inserted in bulk
+    again: list[Item]  # stored before, or repeated in the file: compared, edits go through _record_one
+    fresh_ids: set[str]
+    enriched: Callable[[], list[EnrichedRow]]
+
+
+class _Thread:
+    """A conversation as a batch changes it: stored (``pk``) or new, with its count and times."""
+
+    __slots__ = ("count", "key", "last", "pk", "started", "subject")
+
+    def __init__(self, pk: int | None, key: str, subject: str, count: int, started: datetime, last: datetime):
+        self.pk, self.key, self.subject, self.count, self.started, self.last = (
+            pk,
+            key,
+            subject,
+            count,
+            started,
+            last,
+        )
+
+    def add(self, moment: datetime) -> None:
+        self.count += 1
+        self.last = max(self.last, moment)
+        self.started = min(self.started, moment)
+
+
+@dataclass(slots=True)
+class _Archived:
+    """The attributes of a stored message that :func:`archive.message_content` reads."""
+
+    kind: str
+    direction: str
+    author_handle: str
+    author_name: str
+    text: str
+    html: str
+    media: list[dict[str, str]]
+    url: str
+    declared_language: str
+    language: str
+    in_reply_to_external_id: str
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    scheduled_at: datetime | None
+    content_hash: str
+    pk: int | None = None
+
+
+MESSAGE_COLUMNS = (
+    "channel",
+    "external_id",
+    "conversation",
+    "in_reply_to_external_id",
+    "in_reply_to",
+    "kind",
+    "direction",
+    "author_handle",
+    "author_name",
+    "author_url",
+    "text",
+    "html",
+    "declared_language",
+    "media",
+    "url",
+    "created_at",
+    "edited_at",
+    "deleted_at",
+    "received_at",
+    "scheduled_at",
+    "raw",
+    "content_hash",
+    "language",
+    "sentiment_score",
+    "sentiment",
+    "keywords",
+    "topics",
+    "service_request_score",
+    "place",
+    "latitude",
+    "longitude",
+    "enriched_at",
+)
+CONVERSATION_COLUMNS = ("channel", "key", "subject", "started_at", "last_message_at", "message_count")
+
+
+class _Importer:
+    """Stores an export's batches with a few statements each: the same messages, conversations and
+    archive entries as :func:`_record_one` stores one by one (no inbox items and no event per message: an
+    archive is history; one ``MESSAGES_IMPORTED`` event per batch). Whether an item is stored already is
+    one query per batch; the items of a batch not yet stored are checked against those read before them."""
+
+    def __init__(self, channel: Channel, enricher: Enricher) -> None:
+        self.channel, self.enricher = channel, enricher
+        self.adapt = bulk.Adapt()
+        self.channel_key = self.adapt.uuid(channel.pk)
+        self.waiting: set[str] = set()  # ids of items prepared as fresh and not stored yet
+        self.messages = bulk.Table(Message, MESSAGE_COLUMNS)
+        self.conversations = bulk.Table(Conversation, CONVERSATION_COLUMNS)
+
+    def prepare(self, items: list[Item]) -> _Batch:
+        ids = [item.external_id[:500] for item in items]
+        stored = {row[0] for row in self._select(["external_id"], set(ids))}
+        fresh: list[Item] = []
+        again: list[Item] = []
+        taken: set[str] = set()
+        for item, external_id in zip(items, ids, strict=True):
+            if external_id in stored or external_id in taken or external_id in self.waiting:
+                again.append(item)
+            else:
+                fresh.append(item)
+                taken.add(external_id)
+        self.waiting |= taken
+        enriched = self.enricher.submit([(item.text, item.declared_language) for item in fresh])
+        return _Batch(items, fresh, again, taken, enriched)
+
+    def _select(self, columns: list[str], external_ids: Collection[str]) -> list[tuple[Any, ...]]:
+        """Columns of this channel's messages with these external ids."""
+        return bulk.select_in(Message, columns, {"channel": self.channel_key}, "external_id", external_ids)
+
+    def store(self, batch: _Batch) -> Recorded:
+        result = Recorded()
+        if batch.fresh:
+            result.created = self._insert(batch.fresh, batch.enriched())
+        self.waiting -= batch.fresh_ids
+        if batch.again:
+            self._compare(batch.again, result)
+        if result.created:
+            publish(events.MESSAGES_IMPORTED, channel_id=str(self.channel.pk), count=result.created)
         return result
-    ids = [item.external_id[:500] for item in items]
-    stored = set(
-        Message.objects.filter(channel=channel, external_id__in=ids).values_list("external_id", flat=True)
-    )
-    fresh: list[Item] = []
-    again: list[Item] = []
-    taken: set[str] = set()
-    for item, external_id in zip(items, ids, strict=True):
-        (again if external_id in stored or external_id in taken else fresh).append(item)
-        taken.add(external_id)
-    parents = {
-        external_id: (pk, conversation_id)
-        for external_id, pk, conversation_id in Message.objects.filter(
-            channel=channel, external_id__in={i.in_reply_to[:500] for i in fresh if i.in_reply_to}
-        ).values_list("external_id", "pk", "conversation_id")
-    }
-    # The conversation of each item, as _conversation decides it: a parent stored before (earlier in the
-    # file or an earlier import) lends its conversation; one earlier in this batch its key.
-    keys: dict[str, str] = {}
-    joined: dict[str, int] = {}
-    for item in fresh:
-        parent = parents.get(item.in_reply_to[:500]) if item.in_reply_to else None
-        if item.thread_key:
-            keys[item.external_id] = item.thread_key[:500]
-        elif parent is not None and parent[1] is not None:
-            joined[item.external_id] = parent[1]
-        elif item.in_reply_to and item.in_reply_to in joined:
-            joined[item.external_id] = joined[item.in_reply_to]
-        elif item.in_reply_to and item.in_reply_to in keys:
-            keys[item.external_id] = keys[item.in_reply_to]
-        else:
-            keys[item.external_id] = (item.in_reply_to or item.external_id)[:500]
-    conversations = {
-        c.key: c for c in Conversation.objects.filter(channel=channel, key__in=set(keys.values()))
-    }
-    by_id = {c.pk: c for c in Conversation.objects.filter(pk__in=set(joined.values()))}
-    created: list[Conversation] = []
-    for item in fresh:  # new conversations are inserted with their final counts and times
-        key = keys.get(item.external_id)
-        if key is None:
-            continue
-        conversation = conversations.get(key)
-        if conversation is None:
-            conversation = Conversation(
-                channel=channel,
-                key=key,
-                subject=item.text.strip().split("\n")[0][:SUBJECT_CHARS],
-                started_at=item.created_at,
-                last_message_at=item.created_at,
-                message_count=0,
+
+    def _threads(self, fresh: list[Item]) -> tuple[dict[str, _Thread], dict[str, int | None]]:
+        """Each item's conversation, as _conversation decides it: a parent stored before (earlier in the
+        file or an earlier import) lends its conversation, one earlier in this batch its key; and the
+        stored parent's id of each item that has one."""
+        channel = self.channel
+        parents = {
+            external_id: (pk, conversation_id)
+            for external_id, pk, conversation_id in self._select(
+                ["external_id", "id", "conversation"], {i.in_reply_to[:500] for i in fresh if i.in_reply_to}
             )
-            conversations[key] = conversation
-            created.append(conversation)
-        if conversation.pk is None:
-            conversation.message_count += 1
-            conversation.last_message_at = max(conversation.last_message_at, item.created_at)
-            conversation.started_at = min(conversation.started_at, item.created_at)
-    Conversation.objects.bulk_create(created)
-    if any(c.pk is None for c in created):  # a database that does not return ids from bulk inserts
-        conversations.update(
-            {c.key: c for c in Conversation.objects.filter(channel=channel, key__in=[c.key for c in created])}
+        }
+        keys: dict[str, str] = {}
+        joined: dict[str, int] = {}
+        for item in fresh:
+            parent = parents.get(item.in_reply_to[:500]) if item.in_reply_to else None
+            if item.thread_key:
+                keys[item.external_id] = item.thread_key[:500]
+            elif parent is not None and parent[1] is not None:
+                joined[item.external_id] = parent[1]
+            elif item.in_reply_to and item.in_reply_to in joined:
+                joined[item.external_id] = joined[item.in_reply_to]
+            elif item.in_reply_to and item.in_reply_to in keys:
+                keys[item.external_id] = keys[item.in_reply_to]
+            else:
+                keys[item.external_id] = (item.in_reply_to or item.external_id)[:500]
+        fields = ("pk", "key", "subject", "message_count", "started_at", "last_message_at")
+        found = [
+            _Thread(*row)
+            for row in Conversation.objects.filter(channel=channel, key__in=set(keys.values()))
+            .order_by()
+            .values_list(*fields)
+        ]
+        missing = set(joined.values()) - {thread.pk for thread in found}
+        found += [
+            _Thread(*row)
+            for row in Conversation.objects.filter(pk__in=missing).order_by().values_list(*fields)
+        ]
+        by_key = {thread.key: thread for thread in found}
+        by_pk = {thread.pk: thread for thread in found}
+        threads: dict[str, _Thread] = {}
+        created: list[_Thread] = []
+        for item in fresh:
+            key = keys.get(item.external_id)
+            if key is None:
+                thread = by_pk[joined[item.external_id]]
+            else:
+                thread = by_key.get(key)  # type: ignore[assignment]
+                if thread is None:
+                    subject = item.text.strip().split("\n")[0][:SUBJECT_CHARS]
+                    thread = _Thread(None, key, subject, 0, item.created_at, item.created_at)
+                    by_key[key] = thread
+                    created.append(thread)
+            thread.add(item.created_at)
+            threads[item.external_id] = thread
+        when = self.adapt.when
+        self.conversations.insert(
+            (self.channel_key, t.key, t.subject, when(t.started), when(t.last), t.count) for t in created
         )
-    new = {c.pk for c in created}
-    touched: dict[int, Conversation] = {}
-    messages = []
-    for item in fresh:
-        key = keys.get(item.external_id)
-        conversation = conversations[key] if key is not None else by_id[joined[item.external_id]]
-        parent = parents.get(item.in_reply_to[:500]) if item.in_reply_to else None
-        message = _new_message(channel, item, conversation, in_reply_to_id=parent[0] if parent else None)
-        _enrich(message)
-        messages.append(message)
-        if conversation.pk not in new:  # stored before this batch: counted here, updated below
-            conversation.message_count += 1
-            conversation.last_message_at = max(conversation.last_message_at, item.created_at)
-            conversation.started_at = min(conversation.started_at, item.created_at)
-            touched[conversation.pk] = conversation
-    Message.objects.bulk_create(messages)
-    for conversation in touched.values():
-        Conversation.objects.filter(pk=conversation.pk).update(
-            message_count=conversation.message_count,
-            last_message_at=conversation.last_message_at,
-            started_at=conversation.started_at,
-        )
-    for kind in (archive.ArchiveEntry.Kind.SENT, archive.ArchiveEntry.Kind.RECEIVED):
-        outgoing = kind == archive.ArchiveEntry.Kind.SENT
-        archive.record_messages(kind, [m for m in messages if (m.direction == "out") == outgoing])
-    result.created = len(messages)
-    for item in again:
-        outcome = _record_one(channel, item, announce=False)
-        setattr(result, outcome, getattr(result, outcome) + 1)
-    return result
+        if created:
+            numbers = dict(
+                Conversation.objects.filter(channel=channel, key__in=[t.key for t in created])
+                .order_by()
+                .values_list("key", "pk")
+            )
+            for thread in created:
+                thread.pk = numbers[thread.key]
+        for thread in found:  # stored before this batch, each used by an item: counted above
+            Conversation.objects.filter(pk=thread.pk or 0).update(
+                message_count=thread.count, last_message_at=thread.last, started_at=thread.started
+            )
+        return threads, {eid: pk for eid, (pk, _) in parents.items()}
+
+    def _insert(self, fresh: list[Item], enriched: list[EnrichedRow]) -> int:
+        threads, parents = self._threads(fresh)
+        when, dumps = self.adapt.when, bulk.dumps
+        now = timezone.now()
+        now_value = when(now)
+        rows = []
+        archived = []
+        for item, (language, score, feeling, keywords, topics, request, place, lat, lon) in zip(
+            fresh, enriched, strict=True
+        ):
+            external_id = item.external_id[:500]
+            raw = dumps(item.raw)
+            digest = hashlib.sha256(raw.encode()).hexdigest()
+            row = _Archived(
+                kind=item.kind,
+                direction=item.direction,
+                author_handle=item.author_handle[:300],
+                author_name=item.author_name[:300],
+                text=item.text,
+                html=item.html,
+                media=item.media,
+                url=item.url[:1000],
+                declared_language=item.declared_language[:12],
+                language=language,
+                in_reply_to_external_id=item.in_reply_to[:500],
+                created_at=item.created_at,
+                edited_at=item.edited_at,
+                deleted_at=now if item.deleted else None,
+                scheduled_at=item.scheduled_at,
+                content_hash=digest,
+            )
+            archived.append(row)
+            rows.append(
+                (
+                    self.channel_key,
+                    external_id,
+                    threads[item.external_id].pk,
+                    row.in_reply_to_external_id,
+                    parents.get(row.in_reply_to_external_id) if row.in_reply_to_external_id else None,
+                    item.kind,
+                    item.direction,
+                    row.author_handle,
+                    row.author_name,
+                    item.author_url[:500],
+                    item.text,
+                    item.html,
+                    row.declared_language,
+                    dumps(item.media),
+                    row.url,
+                    when(item.created_at),
+                    when(item.edited_at),
+                    when(row.deleted_at),
+                    now_value,
+                    when(item.scheduled_at),
+                    raw,
+                    digest,
+                    language,
+                    score,
+                    feeling,
+                    dumps(keywords),
+                    dumps(topics),
+                    request,
+                    place,
+                    lat,
+                    lon,
+                    now_value,
+                )
+            )
+        self.messages.insert(rows)
+        numbers: dict[str, int] = dict(self._select(["external_id", "id"], [r[1] for r in rows]))  # type: ignore[arg-type]
+        sent, received = archive.ArchiveEntry.Kind.SENT, archive.ArchiveEntry.Kind.RECEIVED
+        records = []
+        for row, values in zip(archived, rows, strict=True):
+            row.pk = numbers[values[1]]
+            records.append(
+                (
+                    sent if row.direction == "out" else received,
+                    values[1],
+                    row.created_at,
+                    archive.message_content(row),
+                )
+            )
+        archive.record_messages(self.channel, records)
+        return len(rows)
+
+    def _compare(self, items: list[Item], result: Recorded) -> None:
+        """Items stored before: unchanged ones are counted from one query; edits and deletions (and any
+        later repeat of an item changed here) go through :func:`_record_one`."""
+        known = {
+            external_id: rest
+            for external_id, *rest in Message.objects.filter(
+                channel=self.channel, external_id__in={i.external_id[:500] for i in items}
+            )
+            .order_by()  # unordered: with the model's ordering SQLite walks the channel's time index
+            .values_list("external_id", "text", "html", "media", "edited_at", "deleted_at")
+        }
+        for item in items:
+            external_id = item.external_id[:500]
+            stored = known.get(external_id)
+            if stored is not None:
+                text, html, media, edited_at, deleted_at = stored
+                if item.deleted and deleted_at is not None:
+                    result.unchanged += 1
+                    continue
+                if not item.deleted and _same(text, html, media, edited_at, item):
+                    result.unchanged += 1
+                    continue
+            known.pop(external_id, None)
+            outcome = _record_one(self.channel, item, announce=False)
+            setattr(result, outcome, getattr(result, outcome) + 1)
 
 
 def _link_replies(channel: Channel) -> None:
     """Point each reply of the channel at its parent when the parent is stored (imported after it)."""
-    parent = Message.objects.filter(channel=channel, external_id=OuterRef("in_reply_to_external_id"))
+    parent = Message.objects.filter(
+        channel=channel, external_id=OuterRef("in_reply_to_external_id")
+    ).order_by()  # by its unique index, not in the model's order
     Message.objects.filter(channel=channel, in_reply_to=None).exclude(in_reply_to_external_id="").update(
         in_reply_to=Subquery(parent.values("pk")[:1])
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
+import time
 from pathlib import Path
 
 from openingup.cli.commands import social_archive_cmd
@@ -74,6 +77,13 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--channel", default="", help="Channel id to import into (default: the archive channel)."
     )
     imp.add_argument("--organisation", default="", help="Slug of the organisation owning the archive.")
+    imp.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="Processes that enrich the messages while they are stored (default: one per CPU; 1: none).",
+    )
+    imp.add_argument("--quiet", action="store_true", help="No progress lines on stderr.")
     imp.set_defaults(run=run_import)
 
     msgs = inner.add_parser("messages", help="List messages, newest first.")
@@ -92,7 +102,7 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     evaluate.add_argument(
         "--set",
         default="all",
-        choices=["all", "tuning", "held-out", "fresh"],
+        choices=["all", "tuning", "held-out", "fresh", "unseen", "unseen2"],
         help="Which labelled set (default: all); the exit status is 1 when the tuning or held-out set "
         "misses a target.",
     )
@@ -226,13 +236,44 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         channel = find_channel(None, args.channel) if args.channel else None
         organisation = _organisation(args.organisation)
+        workers = args.workers if args.workers > 0 else len(os.sched_getaffinity(0))
+        started, size = time.monotonic(), path.stat().st_size
+        shown = [started]
+
+        def progress(done: int, recorded: services.Recorded) -> None:
+            now = time.monotonic()
+            if not args.quiet and now - shown[0] >= 2:
+                shown[0] = now
+                print(
+                    f"{done:,} messages stored or found known ({handle.tell() / (size or 1):.0%} of the "
+                    f"file read), {recorded.created:,} new, {done / (now - started):,.0f} messages/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
         with path.open("rb") as handle:  # read as a stream: memory does not grow with the file
             channel, recorded = services.import_export(
-                actor=None, fmt=args.format, content=handle, channel=channel, organisation=organisation
+                actor=None,
+                fmt=args.format,
+                content=handle,
+                channel=channel,
+                organisation=organisation,
+                workers=workers,
+                progress=progress,
             )
     except (InvalidInput, NotFound, LookupError) as exc:
         return fail(f"{exc} — nothing was imported")
     print(f"{channel}: {recorded.in_words()}")
+    if not args.quiet:
+        own, workers_used = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        print(
+            f"{time.monotonic() - started:.1f} s; CPU seconds: importer {own.ru_utime + own.ru_stime:.1f}, "
+            f"enrichment workers {workers_used.ru_utime + workers_used.ru_stime:.1f}",
+            file=sys.stderr,
+        )
     return 0
 
 

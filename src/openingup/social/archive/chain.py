@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from openingup.social import bulk
 from openingup.social.archive.models import ArchiveCheckpoint, ArchiveEntry
 from openingup.social.models import Channel, Message
 
 GENESIS = "0" * 64
 ATTEMPTS = 5
+Record = tuple[str, str, datetime, dict[str, Any]]  # kind, external id, occurred at, content
 
 
 def canonical(value: Any) -> bytes:
@@ -88,7 +92,8 @@ def _append(
     return entry
 
 
-def message_content(message: Message) -> dict[str, Any]:
+def message_content(message: Message | Any) -> dict[str, Any]:
+    """What the archive keeps of a message (a Message, or any object with its attributes)."""
     return {
         "message_id": message.pk,
         "kind": message.kind,
@@ -125,22 +130,49 @@ def record_message(kind: str, message: Message) -> ArchiveEntry:
     )
 
 
-def record_messages(kind: str, messages: list[Message]) -> int:
-    """Archive many newly stored messages at once (an import): the same entries :func:`record_message`
-    writes one by one, chained in the order given, in one insert. Retried like :func:`append`."""
-    if not messages:
+def record_messages(channel: Channel, records: Sequence[Record]) -> int:
+    """Archive many newly stored messages of one channel at once (an import): the entries
+    :func:`record_message` writes one by one, chained in the order given, in one statement. Each record is
+    ``(kind, external id, occurred at, content)``, the content as :func:`message_content` makes it.
+    Retried like :func:`append`."""
+    if not records:
         return 0
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _append_many(kind, messages)
+                return _append_many(channel, records)
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _append_many(kind: str, messages: list[Message]) -> int:
+_text = json.encoder.encode_basestring  # json.dumps of a str with ensure_ascii=False
+
+
+def chained_hash(
+    *,
+    sequence: int,
+    kind: str,
+    channel: str,
+    channel_name: str,
+    external_id: str,
+    occurred_at: str,
+    recorded_at: str,
+    content: str,
+    previous_hash: str,
+) -> str:
+    """:func:`entry_hash` from the values as text (``content`` already canonical JSON): the same canonical
+    JSON written out key by key in sorted order, without encoding the content a second time."""
+    document = (
+        f'{{"channel":{_text(channel)},"channel_name":{_text(channel_name)},"content":{content},'
+        f'"external_id":{_text(external_id)},"kind":{_text(kind)},"occurred_at":{_text(occurred_at)},'
+        f'"previous_hash":{_text(previous_hash)},"recorded_at":{_text(recorded_at)},"sequence":{sequence}}}'
+    )
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def _append_many(channel: Channel, records: Sequence[Record]) -> int:
     last = ArchiveEntry.objects.select_for_update().order_by("-sequence").first()
     if last is None:
         checkpoint = ArchiveCheckpoint.objects.order_by("-sequence").first()
@@ -149,24 +181,66 @@ def _append_many(kind: str, messages: list[Message]) -> int:
     else:
         sequence, previous = last.sequence + 1, last.hash
     recorded = timezone.now().replace(microsecond=0)
-    entries = []
-    for message in messages:
-        entry = ArchiveEntry(
+    recorded_text = recorded.astimezone(UTC).isoformat()
+    adapt = bulk.Adapt()
+    channel_key, channel_text, channel_name = adapt.uuid(channel.pk), str(channel.pk), str(channel)
+    recorded_value = adapt.when(recorded)
+    rows = []
+    for kind, external_id, occurred_at, content in records:
+        external_id = external_id[:500]
+        occurred = occurred_at.replace(microsecond=0)
+        stored = bulk.dumps(content)  # canonical(content), as text
+        digest = chained_hash(
             sequence=sequence,
             kind=kind,
-            channel=message.channel,
-            channel_name=str(message.channel),
-            external_id=message.external_id[:500],
-            occurred_at=message.created_at.replace(microsecond=0),
-            recorded_at=recorded,
-            content=json.loads(canonical(message_content(message))),
+            channel=channel_text,
+            channel_name=channel_name,
+            external_id=external_id,
+            occurred_at=occurred.astimezone(UTC).isoformat(),
+            recorded_at=recorded_text,
+            content=stored,
             previous_hash=previous,
         )
-        entry.hash = entry_hash(entry)
-        entries.append(entry)
-        sequence, previous = sequence + 1, entry.hash
-    ArchiveEntry.objects.bulk_create(entries)
-    return len(entries)
+        rows.append(
+            (
+                sequence,
+                kind,
+                channel_key,
+                channel_name,
+                external_id,
+                adapt.when(occurred),
+                recorded_value,
+                stored,
+                previous,
+                digest,
+            )
+        )
+        sequence, previous = sequence + 1, digest
+    _entries().insert(rows)
+    return len(rows)
+
+
+@cache
+def _entries_for(vendor: str) -> bulk.Table:
+    return bulk.Table(
+        ArchiveEntry,
+        [
+            "sequence",
+            "kind",
+            "channel",
+            "channel_name",
+            "external_id",
+            "occurred_at",
+            "recorded_at",
+            "content",
+            "previous_hash",
+            "hash",
+        ],
+    )
+
+
+def _entries() -> bulk.Table:
+    return _entries_for(connection.vendor)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import holidays as holiday_data
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openingup import config
+from openingup.core import holidays
 from openingup.core.errors import FieldProblem, InvalidInput, NotFound
 from openingup.organisations.permissions import editable_organisations
 from openingup.social import permissions
@@ -30,6 +32,21 @@ def _languages() -> list[tuple[str, str]]:
 
 def _own_hours(organisation: Any) -> BusinessHours | None:
     return BusinessHours.objects.filter(organisation=organisation).first()
+
+
+def _instance_holidays() -> str:
+    try:
+        return holidays.instance_calendar()
+    except ValueError:
+        return ""  # a wrong setting is reported where it is used; the form shows no default
+
+
+def _holidays_error(request: HttpRequest, organisation: Any, problems: list[FieldProblem]) -> dict[str, str]:
+    """The refused calendar and why, for the form of the organisation whose form was sent."""
+    if request.method != "POST" or request.POST.get("organisation") != str(organisation.pk):
+        return {}
+    found = next((p for p in problems if p.field == "holidays"), None)
+    return {"value": request.POST.get("holidays", ""), "message": found.problem} if found else {}
 
 
 def _number(value: str, name: str) -> float:
@@ -63,11 +80,23 @@ def _save(request: HttpRequest, organisations: list[Any]) -> str:
     if organisation is None:
         raise InvalidInput(_("Choose an organisation."), [FieldProblem("organisation", "choose one")])
     if what == "hours":
+        calendar = request.POST.get("holidays")  # None: a form without the field keeps the calendar
+        try:
+            holidays.normalise(calendar or "")
+        except ValueError:
+            message = _(
+                "“%(calendar)s” is not a known public-holiday calendar. Give a country code such as NL, BE "
+                "or DE, with a region after a hyphen where holidays differ per region (DE-NI), or “none”."
+            ) % {"calendar": (calendar or "").strip()}
+            raise InvalidInput(
+                _("The working hours were not saved."), [FieldProblem("holidays", message)]
+            ) from None
         services.set_business_hours(
             actor=request.user,
             organisation=organisation,
             spec=request.POST.get("hours", ""),
             time_zone=request.POST.get("time_zone", "") or "Europe/Amsterdam",
+            holiday_calendar=calendar,
         )
         return _("The working hours of %(organisation)s were saved.") % {"organisation": organisation}
     reply = services.save_canned_reply(
@@ -105,7 +134,9 @@ def library(request: HttpRequest) -> HttpResponse:
             (c, *timing.targets(c), permissions.can_set_response_targets(request.user, c.organisation))
             for c in channels
         ],
-        "working_hours": [(o, _own_hours(o)) for o in organisations],
+        "working_hours": [(o, _own_hours(o), _holidays_error(request, o, problems)) for o in organisations],
+        "holiday_calendars": sorted(holiday_data.list_supported_countries()),
+        "default_holidays": _instance_holidays(),
         "default_hours": config.get("OPENINGUP_SOCIAL_BUSINESS_HOURS"),
         "default_zone": config.get("OPENINGUP_SOCIAL_TIME_ZONE"),
         "form": request.POST if request.method == "POST" else {},
