@@ -284,8 +284,17 @@ def test_amsterdam_geojson_gets_a_bbox_geometry(load: Loader) -> None:
     assert inside.total == 1 and outside.total == 0
 
 
-def test_whole_column_proof_catches_values_after_the_sample(load: Loader) -> None:
+@pytest.mark.parametrize("direct", [False, True], ids=["normalised", "direct"])
+def test_whole_column_proof_catches_values_after_the_sample(
+    load: Loader, monkeypatch: pytest.MonkeyPatch, direct: bool
+) -> None:
+    """On the direct route the file is first read once, typed, with the proof built in; the late
+    values stop that read and the two-pass route keeps the columns as text."""
+    from openingup.datastore.ingest import csvload
     from openingup.datastore.ingest.infer import SAMPLE_ROWS
+
+    if direct:
+        monkeypatch.setattr(csvload, "FAST_ROUTE_BYTES", 0)
 
     n = SAMPLE_ROWS + 50
     lines = ["num,code,amount,day"] + [f"{i},{i + 100},{i}.5,2024-01-02" for i in range(n)]
@@ -300,12 +309,113 @@ def test_whole_column_proof_catches_values_after_the_sample(load: Loader) -> Non
     }
     last = _rows(table, sort="-_id", limit="2")
     assert last[1]["code"] == "0101" and last[1]["amount"] == "1.125"
+    assert table.dialect["route"] == ("direct" if direct else "normalised")
+    assert "read_write" not in table.timings and "write" in table.timings  # two passes
+    assert table.row_count == n + 2
 
 
-def test_null_tokens_do_not_break_the_proof(load: Loader) -> None:
+@pytest.mark.parametrize("direct", [False, True], ids=["normalised", "direct"])
+def test_null_tokens_do_not_break_the_proof(
+    load: Loader, monkeypatch: pytest.MonkeyPatch, direct: bool
+) -> None:
+    from openingup.datastore.ingest import csvload
     from openingup.datastore.ingest.infer import SAMPLE_ROWS
+
+    if direct:
+        monkeypatch.setattr(csvload, "FAST_ROUTE_BYTES", 0)
 
     lines = ["num,amount"] + [f"{i},{i}.25" for i in range(SAMPLE_ROWS + 10)] + ["NA,n/a", "-,-"]
     table = load("tokens.csv", "\n".join(lines).encode())
     assert {f["name"]: f["type"] for f in table.fields} == {"num": "integer", "amount": "number"}
     assert table.profile["fields"]["num"]["nulls"] == 2
+    # The direct route read the file once (typed, proven on the way); the other read it as text first.
+    assert ("read_write" in table.timings) is direct and ("write" in table.timings) is not direct
+    rows = _rows(table, sort="-_id", limit="3")
+    assert [(r["num"], r["amount"]) for r in rows] == [
+        (None, None),
+        (None, None),
+        (SAMPLE_ROWS + 9, 20009.25),
+    ]
+
+
+def test_upload_is_hashed_while_copied_and_the_ingest_hashes_what_it_reads(dataset: Any, editor: Any) -> None:
+    """An upload read from an open file is hashed while it is copied (as ``datastore load`` gives it);
+    the ingest hashes the file it reads itself, never trusting the recorded checksum (an editable field),
+    so a file replaced behind the catalogue's back is still seen as changed."""
+    import hashlib
+    import tempfile
+
+    from django.core.files import File
+
+    from openingup.catalogue import services as catalogue
+    from openingup.datastore import services
+
+    content = b"id,name\n" + b"".join(b"%d,row %d\n" % (i, i) for i in range(200_000))
+    with tempfile.NamedTemporaryFile(suffix=".csv") as fh:
+        fh.write(content)
+        fh.flush()
+        fh.seek(0)
+        d = catalogue.add_distribution(
+            actor=editor,
+            dataset=dataset,
+            data={},
+            upload=File(fh, name="rows.csv"),  # type: ignore[arg-type]
+        )
+    expected = hashlib.sha256(content).hexdigest()
+    assert d.byte_size == len(content) and d.checksum["value"] == expected
+    assert Path(d.file.path).read_bytes() == content
+    table = services.ingest_distribution(d)
+    assert table is not None and table.status == Table.Status.READY and table.source_sha256 == expected
+    assert table.row_count == 200_000
+
+    Path(d.file.path).write_bytes(content + b"200000,row 200000\n")  # replaced behind its back
+    with sources.materialise(d) as source:
+        assert source is not None
+        assert source.sha256 == hashlib.sha256(content + b"200000,row 200000\n").hexdigest()
+
+
+def test_direct_route_with_a_late_non_utf8_byte_falls_back_and_decodes(
+    load: Loader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-pass read takes UTF-8 from the sniffed first MB and lets DuckDB's reader check the rest;
+    a cp1252 byte beyond it stops that read, and the file is decoded as cp1252 after all."""
+    from openingup.datastore.ingest import csvload, sniff
+
+    monkeypatch.setattr(csvload, "FAST_ROUTE_BYTES", 0)
+    head = "id,name\n" + "".join(f"{i},name {i}\n" for i in range(120_000))
+    assert len(head) > sniff.SAMPLE_BYTES
+    table = load("late.csv", head.encode() + "120000,Münster\n".encode("cp1252"))
+    assert table.status == Table.Status.READY, table.report
+    assert table.dialect["encoding"] == "cp1252" and table.row_count == 120_001
+    assert _rows(table, sort="-_id", limit="1")[0]["name"] == "Münster"
+    assert _types(table) == {"id": "integer", "name": "string"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_datastore_load_command_reads_a_large_file_once(
+    dataset: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``openingup datastore load`` on a file of the direct route: typed in one read, its own lines say
+    so, the upload's checksum is the file's, and its last line is the new distribution's id."""
+    import hashlib
+
+    from openingup.catalogue.models import Distribution
+    from openingup.cli.main import main
+    from openingup.datastore.ingest import csvload
+
+    monkeypatch.setattr(csvload, "FAST_ROUTE_BYTES", 0)
+    content = b"id,amount,day,note\n" + b"".join(
+        b"%d,%d.50,2024-01-%02d,word%d\n" % (i, i, 1 + i % 28, i % 7) for i in range(30_000)
+    )
+    path = tmp_path / "rows.csv"
+    path.write_bytes(content)
+    assert main(["datastore", "load", str(path), "--dataset", dataset.slug]) == 0
+    out = capsys.readouterr().out.splitlines()
+    distribution = Distribution.objects.get(pk=out[-1])
+    assert distribution.checksum["value"] == hashlib.sha256(content).hexdigest()
+    assert any(line.startswith("read and typed write done after") for line in out)
+    assert any(line.startswith("text index ready after") for line in out)
+    table = Table.objects.get(distribution=distribution)
+    assert table.status == Table.Status.READY and table.row_count == 30_000
+    assert _types(table) == {"id": "integer", "amount": "number", "day": "date", "note": "string"}
+    assert table.source_sha256 == distribution.checksum["value"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +42,22 @@ def delete_file_after_commit(distribution: Distribution) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+class _HashingFile(File):
+    """An upload whose chunks are hashed as they are read (by the storage copying it)."""
+
+    def __init__(self, upload: UploadedFile) -> None:
+        super().__init__(upload, name=upload.name)
+        self.upload = upload
+        self.digest, self.hashed = hashlib.sha256(), 0
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        self.digest, self.hashed = hashlib.sha256(), 0  # a second read starts over
+        for chunk in self.upload.chunks(chunk_size):
+            self.digest.update(chunk)
+            self.hashed += len(chunk)
+            yield chunk
+
+
 def _store_upload(distribution: Distribution, upload: UploadedFile) -> None:
     if upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
         limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
@@ -48,11 +66,20 @@ def _store_upload(distribution: Distribution, upload: UploadedFile) -> None:
             [FieldProblem("file", f"{upload.size:,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,}")],
         )
     digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     name = (upload.name or "file").rsplit("/", 1)[-1]
-    distribution.file.save(name, upload, save=False)
+    if hasattr(upload, "temporary_file_path"):  # already on disk: storage moves it, so hash it first
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        distribution.file.save(name, upload, save=False)
+    else:  # hashed as storage copies it: one read of the file, not two
+        hashing = _HashingFile(upload)
+        distribution.file.save(name, hashing, save=False)
+        digest = hashing.digest
+        if upload.size is None or hashing.hashed != upload.size:  # storage did not read it by chunks
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
     distribution.byte_size = upload.size
     distribution.checksum = {
         "algorithm": SHA256,

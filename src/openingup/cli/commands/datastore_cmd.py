@@ -97,9 +97,10 @@ def run_load(args: argparse.Namespace) -> int:
         print(distribution.pk)
         return fail("the data could not be loaded" if table else "the load did not finish in time", 1)
     print(f"loaded {table.row_count:,} rows, {len(table.fields)} columns (version {table.version})")
-    for key in ("read", "infer", "write", "profile"):
+    stages = {"read": "read", "infer": "infer", "read_write": "read and typed write", "write": "write"}
+    for key, label in {**stages, "profile": "profile"}.items():
         if key in table.timings:
-            print(f"{key} done after {table.timings[key]:.2f} s")
+            print(f"{label} done after {table.timings[key]:.2f} s")
     print(f"queryable after {table.timings.get('queryable', 0):.2f} s")
     if "text_index" in table.timings:
         print(f"text index ready after {table.timings['text_index']:.2f} s")

@@ -113,12 +113,18 @@ def load_csv(
     delimiter: str | None = None,
     max_columns: int = 2000,
     progress: Progress | None = None,
+    lazy: bool = False,
 ) -> dict[str, object]:
     """Create ``table`` (all VARCHAR) from a delimited text file; returns the dialect found.
 
+    With ``lazy``, a file for the fast route becomes a *view* on DuckDB's reader instead (the dialect
+    then says ``"lazy": True``): the caller reads it once, typed, and must fall back to a call without
+    ``lazy`` when that read fails (a row the padded reader refuses shows only then).
     Raises IngestError for files that are not delimited text, too wide, or undecodable.
     """
-    d = sniff(path, delimiter=delimiter)
+    # The one-pass reader checks every byte is UTF-8 itself (its caller asks again without ``lazy``
+    # when it fails), so a large file is not decoded here once more to find out.
+    d = sniff(path, delimiter=delimiter, whole_file=not (lazy and path.stat().st_size > FAST_ROUTE_BYTES))
     if d.width > max_columns:
         raise IngestError(
             "format-error", f"the file has {d.width:,} columns; the limit is {max_columns:,}", report
@@ -138,6 +144,12 @@ def load_csv(
     if d.preamble:
         report.add("preamble", f"{d.preamble} line(s) before the table were skipped.", row=1)
     fast = d.encoding == "utf-8" and path.stat().st_size > FAST_ROUTE_BYTES and len(names) == d.width
+    if fast and lazy:
+        con.execute(
+            f"CREATE VIEW {quote(table)} AS "
+            + _read_sql(path, d.delimiter, names, skip=d.preamble, header=d.header, padding=True)
+        )
+        return {"route": "direct", "encoding": d.encoding, "delimiter": d.delimiter, "lazy": True}
     if fast:
         # Padded first (short rows are common); a file with quoted newlines needs the unpadded reader.
         for padding in (True, False):

@@ -240,6 +240,27 @@ def select_list(columns: Sequence[Column]) -> str:
     return ", ".join(f"{c.convert.format(c=quote(c.name))} AS {quote(c.name)}" for c in columns)
 
 
+UNPROVEN = "openingup: a value does not fit the type guessed for its column"
+
+
+def guarded_select_list(columns: Sequence[Column]) -> str:
+    """:func:`select_list` with the proof built in, for reading the source once: a value that is not
+    empty, not a null token and does not convert stops the query with an error naming ``UNPROVEN``
+    (the caller then takes the two-pass route, where such columns stay text)."""
+    tokens = ", ".join(f"'{t}'" for t in NULL_TOKENS)
+    items = []
+    for c in columns:
+        q = quote(c.name)
+        value = c.convert.format(c=q)
+        if c.attempt != "{c}":
+            value = (
+                f"CASE WHEN ({value}) IS NULL AND {q} IS NOT NULL AND trim({q}) <> '' "
+                f"AND lower(trim({q})) NOT IN ({tokens}) THEN error('{UNPROVEN}') ELSE {value} END"
+            )
+        items.append(f"{value} AS {q}")
+    return ", ".join(items)
+
+
 def field_of(column: Column) -> dict[str, Any]:
     """The Table Schema field of a column."""
     field: dict[str, Any] = {"name": column.name, "type": column.type}

@@ -7,6 +7,7 @@ else is touched: the caller decides whether the file becomes the queryable versi
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from openingup.datastore.ingest import geometry, infer, profile, schema
 from openingup.datastore.ingest.csvload import load_csv
 from openingup.datastore.report import IngestError, Report
 
+log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 TEXT_KINDS = {"csv": None, "tsv": "\t"}
 
@@ -60,12 +62,15 @@ def stage(
     timings: dict[str, float] = {}
     say = progress or (lambda fraction, message: None)
     con = connect()
-    try:
+
+    def read(lazy: bool) -> tuple[dict[str, Any], list[infer.Column], list[str]]:
+        """Read the source as ``raw`` (a view on the file when ``lazy`` and the file allows it) and
+        guess its columns' types (or take the Table Schema's)."""
         say(0.02, "reading")
         if kind in TEXT_KINDS:
             dialect = load_csv(
                 source, con, "raw", report, delimiter=TEXT_KINDS[kind], max_columns=max_columns,
-                progress=lambda f: say(0.02 + 0.4 * f, "reading"),
+                progress=lambda f: say(0.02 + 0.4 * f, "reading"), lazy=lazy,
             )  # fmt: skip
         else:
             from openingup.datastore import readers
@@ -85,20 +90,47 @@ def stage(
         if table_schema is not None:
             columns = schema.enforce(con, "raw", columns, table_schema, report)
         timings["infer"] = time.perf_counter() - started
-        say(0.55, "writing")
+        return dialect, columns, hidden
+
+    try:
+        # A large clean CSV without a Table Schema is read once: the typed table is written straight
+        # from DuckDB's reader with the whole-column proof built into the conversion. A value that
+        # breaks its column's guess (or a row the reader refuses) stops that; the file is then read
+        # into memory as text and the two-pass route below decides, as for every other file.
         out.unlink(missing_ok=True)
         con.execute("ATTACH ? AS target", [str(out)])
-        _write(con, columns, hidden)
-        if table_schema is None:
-            failed = infer.unproven(con, "raw", "target.data", columns)
-            if failed:  # a value later in the file does not fit the sample's type: keep those as text
-                columns = [
-                    infer.Column(c.name, "string", "VARCHAR") if c.name in failed else c for c in columns
-                ]
-                con.execute("DROP TABLE target.data")
-                _write(con, columns, hidden)
-        con.execute("DROP TABLE raw")
-        timings["write"] = time.perf_counter() - started
+        single_pass = False
+        if table_schema is None and kind in TEXT_KINDS:
+            try:
+                dialect, columns, hidden = read(lazy=True)
+                if dialect.pop("lazy", False):
+                    say(0.55, "reading and writing")
+                    _write(con, columns, hidden, guarded=True)
+                    single_pass = True
+                    # Reading is part of the typed write here ("read" was only the dialect's sniffing).
+                    timings.pop("read", None)
+                    timings["read_write"] = time.perf_counter() - started
+            except duckdb.Error as exc:  # a genuinely unreadable file fails the same way again below
+                log.info("one-pass read of %s fell back to two passes: %s", source.name, exc)
+                con.execute("DROP TABLE IF EXISTS target.data")
+                _drop_raw(con)
+                report = Report()
+                dialect, columns, hidden = read(lazy=False)
+        else:
+            dialect, columns, hidden = read(lazy=False)
+        if not single_pass:
+            say(0.55, "writing")
+            _write(con, columns, hidden)
+            if table_schema is None:
+                failed = infer.unproven(con, "raw", "target.data", columns)
+                if failed:  # a value later in the file does not fit the sample's type: keep those as text
+                    columns = [
+                        infer.Column(c.name, "string", "VARCHAR") if c.name in failed else c for c in columns
+                    ]
+                    con.execute("DROP TABLE target.data")
+                    _write(con, columns, hidden)
+            timings["write"] = time.perf_counter() - started
+        _drop_raw(con)
         say(0.8, "profiling")
         fields = [infer.field_of(c) for c in columns]
         con.execute("USE target")
@@ -120,8 +152,20 @@ def stage(
     return Staged(out, fields, geo, prof, report, dialect, int(str(prof["rows"])), timings)
 
 
-def _write(con: duckdb.DuckDBPyConnection, columns: list[infer.Column], hidden: list[str]) -> None:
-    select = infer.select_list(columns)
+def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the staging ``raw``: a view on the file (one-pass route) or a table."""
+    found = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_catalog = 'memory' "
+        "AND table_name = 'raw'"
+    ).fetchone()
+    if found:
+        con.execute("DROP VIEW raw" if found[0] == "VIEW" else "DROP TABLE raw")
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection, columns: list[infer.Column], hidden: list[str], guarded: bool = False
+) -> None:
+    select = infer.guarded_select_list(columns) if guarded else infer.select_list(columns)
     select += "".join(f", {infer.quote(h)}" for h in hidden)
     points = [c.name for c in columns if c.type == "geopoint"]
     if points and not hidden:

@@ -54,8 +54,20 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
-def detect_encoding(path: Path, sample: bytes) -> tuple[str, bool]:
-    """The file's encoding and whether it starts with a BOM; raises IngestError for binary files."""
+def _sample_is_utf8(sample: bytes) -> bool:
+    """Whether the sample decodes as UTF-8 (a character cut at its end is fine)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path, sample: bytes, *, whole_file: bool = True) -> tuple[str, bool]:
+    """The file's encoding and whether it starts with a BOM; raises IngestError for binary files.
+
+    ``whole_file=False`` takes UTF-8 from the sample alone, for a reader that checks every byte
+    itself (DuckDB's refuses invalid UTF-8) and a caller that then asks again with the whole file."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8", True
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -63,7 +75,7 @@ def detect_encoding(path: Path, sample: bytes) -> tuple[str, bool]:
     control = sum(1 for b in sample[:65536] if b < 9 or 13 < b < 32)
     if b"\x00" in sample[:65536] or control > max(8, len(sample[:65536]) // 200):
         raise IngestError("format-error", "this is a binary file, not delimited text (CSV/TSV)")
-    if _is_utf8(path):
+    if _is_utf8(path) if whole_file else _sample_is_utf8(sample):
         return "utf-8", False
     from charset_normalizer import from_bytes
 
@@ -111,13 +123,14 @@ def _looks_like_data(cell: str) -> bool:
     return bool(cell) and (bool(_NUMBERISH.match(cell)) or bool(_EMAIL.match(cell)))
 
 
-def sniff(path: Path, *, delimiter: str | None = None) -> Dialect:
-    """Decide the dialect from the first MB; ``delimiter`` forces one (TSV files pass a tab)."""
+def sniff(path: Path, *, delimiter: str | None = None, whole_file: bool = True) -> Dialect:
+    """Decide the dialect from the first MB; ``delimiter`` forces one (TSV files pass a tab).
+    ``whole_file``: see :func:`detect_encoding`."""
     with path.open("rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
     if not sample.strip():
         raise IngestError("source-error", "the file is empty")
-    encoding, bom = detect_encoding(path, sample)
+    encoding, bom = detect_encoding(path, sample, whole_file=whole_file)
     text = sample.decode(encoding, errors="replace")
     if len(sample) == SAMPLE_BYTES:
         text = text.rsplit("\n", 1)[0]
