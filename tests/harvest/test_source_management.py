@@ -219,6 +219,9 @@ def test_the_delete_page_asks_what_becomes_of_the_datasets(
     assert "its 2 datasets are being withdrawn" in client.get("/harvest/").content.decode()
     job = Job.objects.get(name="harvest.withdraw_datasets")
     assert job.created_by == editor and len(job.arguments["dataset_ids"]) == 2
+    titled = "Withdrawing 2 datasets of a removed harvest source"
+    assert titled in client.get(f"/jobs/{job.pk}/").content.decode()  # a title, not the task's name
+    assert titled in client.get("/account/").content.decode()
     assert set(Dataset.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
     assert run_job(str(job.pk)).result == {"withdrawn": 2}
     assert set(Dataset.objects.values_list("status", flat=True)) == {Status.ARCHIVED}

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -80,6 +81,17 @@ def job_title(job: Job) -> str:
         return _("Import from %(url)s") % {"url": arguments.get("url", "")}
     if job.name == "catalogue.import_file":
         return _("Import of the file %(name)s") % {"name": arguments.get("filename") or _("(no name)")}
+    if job.name == "harvest.run":
+        return _("Harvest")
+    if job.name == "harvest.withdraw_datasets":
+        count = len(arguments.get("dataset_ids") or [])
+        return ngettext(
+            "Withdrawing %(count)d dataset of a removed harvest source",
+            "Withdrawing %(count)d datasets of a removed harvest source",
+            count,
+        ) % {"count": count}
+    if job.name == "reports.train_classifier":
+        return _("Train the classifier")
     return job.name
 
 
