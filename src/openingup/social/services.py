@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import IO, Any
 
 import httpx
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -81,7 +81,11 @@ class PollReport:
 
 
 def content_hash(raw: dict[str, Any]) -> str:
-    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _hash_canonical(bulk.dumps(raw))
+
+
+def _hash_canonical(canonical: str) -> str:
+    """The content hash of a raw payload already written as canonical JSON (:func:`bulk.dumps`)."""
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -210,31 +214,34 @@ def _keep_revision(message: Message, reason: str) -> None:
     )
 
 
+def _fields(item: Any, *, digest: str = "") -> dict[str, Any]:
+    """The fields of a new Message that come from a normalised item, cut to their columns' lengths
+    (``digest``: the raw payload's content hash when the caller has it already)."""
+    return {
+        "external_id": item.external_id[:500],
+        "in_reply_to_external_id": item.in_reply_to[:500],
+        "kind": item.kind,
+        "direction": item.direction,
+        "author_handle": item.author_handle[:300],
+        "author_name": item.author_name[:300],
+        "author_url": item.author_url[:500],
+        "text": item.text,
+        "html": item.html,
+        "declared_language": item.declared_language[:12],
+        "media": item.media,
+        "url": item.url[:1000],
+        "created_at": item.created_at,
+        "edited_at": item.edited_at,
+        "deleted_at": timezone.now() if item.deleted else None,
+        "scheduled_at": item.scheduled_at,
+        "raw": item.raw,
+        "content_hash": digest or content_hash(item.raw),
+    }
+
+
 def _new_message(channel: Channel, item: Any, conversation: Conversation, **reply: Any) -> Message:
     """An unsaved Message of a normalised item (``reply``: ``in_reply_to`` or ``in_reply_to_id``)."""
-    return Message(
-        channel=channel,
-        external_id=item.external_id[:500],
-        conversation=conversation,
-        in_reply_to_external_id=item.in_reply_to[:500],
-        kind=item.kind,
-        direction=item.direction,
-        author_handle=item.author_handle[:300],
-        author_name=item.author_name[:300],
-        author_url=item.author_url[:500],
-        text=item.text,
-        html=item.html,
-        declared_language=item.declared_language[:12],
-        media=item.media,
-        url=item.url[:1000],
-        created_at=item.created_at,
-        edited_at=item.edited_at,
-        deleted_at=timezone.now() if item.deleted else None,
-        scheduled_at=item.scheduled_at,
-        raw=item.raw,
-        content_hash=content_hash(item.raw),
-        **reply,
-    )
+    return Message(channel=channel, conversation=conversation, **_fields(item), **reply)
 
 
 def _same(text: str, html: str, media: Any, edited_at: datetime | None, item: Item) -> bool:
@@ -446,27 +453,8 @@ class _Thread:
         self.started = min(self.started, moment)
 
 
-@dataclass(slots=True)
-class _Archived:
-    """The attributes of a stored message that :func:`archive.message_content` reads."""
-
-    kind: str
-    direction: str
-    author_handle: str
-    author_name: str
-    text: str
-    html: str
-    media: list[dict[str, str]]
-    url: str
-    declared_language: str
-    language: str
-    in_reply_to_external_id: str
-    created_at: datetime
-    edited_at: datetime | None
-    deleted_at: datetime | None
-    scheduled_at: datetime | None
-    content_hash: str
-    pk: int | None = None
+def _as_is(value: Any) -> Any:
+    return value
 
 
 MESSAGE_COLUMNS = (
@@ -518,7 +506,18 @@ class _Importer:
         self.channel_key = self.adapt.uuid(channel.pk)
         self.waiting: set[str] = set()  # ids of items prepared as fresh and not stored yet
         self.messages = bulk.Table(Message, MESSAGE_COLUMNS)
+        self.columns = [(name, self._converter(name)) for name in MESSAGE_COLUMNS]
         self.conversations = bulk.Table(Conversation, CONVERSATION_COLUMNS)
+
+    def _converter(self, name: str) -> Callable[[Any], Any]:
+        """How a Message field's value becomes its column's database value (the raw payload comes as
+        its canonical JSON text already)."""
+        field = Message._meta.get_field(name)
+        if isinstance(field, models.DateTimeField):
+            return self.adapt.when
+        if isinstance(field, models.JSONField) and name != "raw":
+            return bulk.dumps
+        return _as_is
 
     def prepare(self, items: list[Item]) -> _Batch:
         ids = [item.external_id[:500] for item in items]
@@ -625,86 +624,43 @@ class _Importer:
 
     def _insert(self, fresh: list[Item], enriched: list[EnrichedRow]) -> int:
         threads, parents = self._threads(fresh)
-        when, dumps = self.adapt.when, bulk.dumps
         now = timezone.now()
-        now_value = when(now)
         rows = []
-        archived = []
+        stored = []  # each message's fields, for its archive entry
         for item, (language, score, feeling, keywords, topics, request, place, lat, lon) in zip(
             fresh, enriched, strict=True
         ):
-            external_id = item.external_id[:500]
-            raw = dumps(item.raw)
-            digest = hashlib.sha256(raw.encode()).hexdigest()
-            row = _Archived(
-                kind=item.kind,
-                direction=item.direction,
-                author_handle=item.author_handle[:300],
-                author_name=item.author_name[:300],
-                text=item.text,
-                html=item.html,
-                media=item.media,
-                url=item.url[:1000],
-                declared_language=item.declared_language[:12],
-                language=language,
-                in_reply_to_external_id=item.in_reply_to[:500],
-                created_at=item.created_at,
-                edited_at=item.edited_at,
-                deleted_at=now if item.deleted else None,
-                scheduled_at=item.scheduled_at,
-                content_hash=digest,
-            )
-            archived.append(row)
-            rows.append(
-                (
-                    self.channel_key,
-                    external_id,
-                    threads[item.external_id].pk,
-                    row.in_reply_to_external_id,
-                    parents.get(row.in_reply_to_external_id) if row.in_reply_to_external_id else None,
-                    item.kind,
-                    item.direction,
-                    row.author_handle,
-                    row.author_name,
-                    item.author_url[:500],
-                    item.text,
-                    item.html,
-                    row.declared_language,
-                    dumps(item.media),
-                    row.url,
-                    when(item.created_at),
-                    when(item.edited_at),
-                    when(row.deleted_at),
-                    now_value,
-                    when(item.scheduled_at),
-                    raw,
-                    digest,
-                    language,
-                    score,
-                    feeling,
-                    dumps(keywords),
-                    dumps(topics),
-                    request,
-                    place,
-                    lat,
-                    lon,
-                    now_value,
-                )
-            )
+            raw = bulk.dumps(item.raw)
+            fields = _fields(item, digest=_hash_canonical(raw))
+            reply = fields["in_reply_to_external_id"]
+            values = {
+                **fields,
+                "channel": self.channel_key,
+                "conversation": threads[item.external_id].pk,
+                "in_reply_to": parents.get(reply) if reply else None,
+                "received_at": now,
+                "raw": raw,
+                "language": language,
+                "sentiment_score": score,
+                "sentiment": feeling,
+                "keywords": keywords,
+                "topics": topics,
+                "service_request_score": request,
+                "place": place,
+                "latitude": lat,
+                "longitude": lon,
+                "enriched_at": now,
+            }
+            rows.append(tuple(convert(values[name]) for name, convert in self.columns))
+            stored.append(SimpleNamespace(**fields, language=language))
         self.messages.insert(rows)
-        numbers: dict[str, int] = dict(self._select(["external_id", "id"], [r[1] for r in rows]))  # type: ignore[arg-type]
+        numbers = dict(self._select(["external_id", "id"], [m.external_id for m in stored]))
         sent, received = archive.ArchiveEntry.Kind.SENT, archive.ArchiveEntry.Kind.RECEIVED
         records = []
-        for row, values in zip(archived, rows, strict=True):
-            row.pk = numbers[values[1]]
-            records.append(
-                (
-                    sent if row.direction == "out" else received,
-                    values[1],
-                    row.created_at,
-                    archive.message_content(row),
-                )
-            )
+        for message in stored:
+            message.pk = numbers[message.external_id]
+            kind = sent if message.direction == "out" else received
+            records.append((kind, message.external_id, message.created_at, archive.message_content(message)))
         archive.record_messages(self.channel, records)
         return len(rows)
 
