@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -25,10 +25,11 @@ from openingup.social.models import Channel, Message
 GENESIS = "0" * 64
 ATTEMPTS = 5
 Record = tuple[str, str, datetime, dict[str, Any]]  # kind, external id, occurred at, content
+T = TypeVar("T")
 
 
 def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return bulk.dumps(value).encode()
 
 
 def hashed_fields(entry: ArchiveEntry) -> dict[str, Any]:
@@ -56,26 +57,35 @@ def append(
     racing for the same sequence number: the loser's savepoint rolls back and it tries again."""
     # Round-trip the content through JSON so what is hashed is exactly what is stored.
     stored = json.loads(canonical(content))
+    return _retrying(lambda: _append(kind, channel, external_id, occurred_at, stored))
+
+
+def _retrying(write: Callable[[], T]) -> T:
+    """Run ``write`` in a savepoint, again when another writer took the same sequence number first."""
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _append(kind, channel, external_id, occurred_at, stored)
+                return write()
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _head() -> tuple[int, str]:
+    """The next sequence number and the hash it chains to (the last entry locked, or the checkpoint
+    left by retention, or the genesis)."""
+    last = ArchiveEntry.objects.select_for_update().order_by("-sequence").first()
+    if last is not None:
+        return last.sequence + 1, last.hash
+    checkpoint = ArchiveCheckpoint.objects.order_by("-sequence").first()
+    return (checkpoint.sequence + 1, checkpoint.hash) if checkpoint else (1, GENESIS)
+
+
 def _append(
     kind: str, channel: Channel | None, external_id: str, occurred_at: datetime, stored: dict[str, Any]
 ) -> ArchiveEntry:
-    last = ArchiveEntry.objects.select_for_update().order_by("-sequence").first()
-    if last is None:
-        checkpoint = ArchiveCheckpoint.objects.order_by("-sequence").first()
-        sequence = checkpoint.sequence + 1 if checkpoint else 1
-        previous = checkpoint.hash if checkpoint else GENESIS
-    else:
-        sequence, previous = last.sequence + 1, last.hash
+    sequence, previous = _head()
     entry = ArchiveEntry(
         sequence=sequence,
         kind=kind,
@@ -137,14 +147,7 @@ def record_messages(channel: Channel, records: Sequence[Record]) -> int:
     Retried like :func:`append`."""
     if not records:
         return 0
-    for attempt in range(ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return _append_many(channel, records)
-        except IntegrityError:
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    return _retrying(lambda: _append_many(channel, records))
 
 
 _text = json.encoder.encode_basestring  # json.dumps of a str with ensure_ascii=False
@@ -173,13 +176,7 @@ def chained_hash(
 
 
 def _append_many(channel: Channel, records: Sequence[Record]) -> int:
-    last = ArchiveEntry.objects.select_for_update().order_by("-sequence").first()
-    if last is None:
-        checkpoint = ArchiveCheckpoint.objects.order_by("-sequence").first()
-        sequence = checkpoint.sequence + 1 if checkpoint else 1
-        previous = checkpoint.hash if checkpoint else GENESIS
-    else:
-        sequence, previous = last.sequence + 1, last.hash
+    sequence, previous = _head()
     recorded = timezone.now().replace(microsecond=0)
     recorded_text = recorded.astimezone(UTC).isoformat()
     adapt = bulk.Adapt()
