@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -22,10 +22,11 @@ from openingup.catalogue.records import (
 )
 from openingup.exchange.dcat.namespaces import expand
 from openingup.exchange.dcat.profiles import Profile
-from openingup.exchange.dcat.triples import IRI, BlankNodes, Literal, Resource, resources
+from openingup.exchange.dcat.triples import IRI, Blank, BlankNodes, Literal, Resource, resources
 from openingup.exchange.dcat.writers import stream
 
 XSD_NNI = expand("xsd:nonNegativeInteger")
+XSD_STRING = expand("xsd:string")
 
 
 def _serving_services(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -66,8 +67,33 @@ def series_members() -> dict[str, list[str]]:
 
 
 def dataset_graph(dataset: Dataset) -> rdflib.Graph:
-    """The dataset as an rdflib graph (for SHACL validation), parsed from our own Turtle."""
-    return rdflib.Graph().parse(data=dataset_document(dataset, "ttl"), format="turtle")
+    """The dataset as an rdflib graph (for SHACL validation)."""
+    return graph_of(dataset_resources(dataset))
+
+
+def graph_of(found: Iterable[Resource], blank_prefix: str = "") -> rdflib.Graph:
+    """The rdflib graph of the resources, built straight from their terms (the same triples as writing
+    and parsing their Turtle); blank nodes get ``blank_prefix``, so the graphs of several datasets can be
+    merged without their blank nodes meeting."""
+    graph = rdflib.Graph()
+    add = graph.add
+
+    def node(term: Any) -> Any:
+        if isinstance(term, Blank):
+            return rdflib.BNode(f"{blank_prefix}{term}")
+        if isinstance(term, Literal):
+            if term.lang:
+                return rdflib.Literal(term.value, lang=term.lang)
+            if term.datatype and term.datatype != XSD_STRING:
+                return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype))
+            return rdflib.Literal(term.value)
+        return rdflib.URIRef(term)
+
+    for subject, pairs in found:
+        head = node(subject)
+        for predicate, value in pairs:
+            add((head, rdflib.URIRef(predicate), node(value)))
+    return graph
 
 
 class PageOutOfRange(ValueError):

@@ -5,16 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import BNode, Graph, URIRef
 
 from openingup.catalogue.models import Dataset, Distribution
-from openingup.exchange.dcat.triples import Blank, Resource
-from openingup.exchange.dcat.triples import Literal as TermLiteral
 from openingup.quality.indicators import LinkStatus, Subject
 from openingup.quality.models import LinkCheck
-
-XSD_STRING = str(XSD.string)
 
 
 def urls_of(distributions: Iterable[Distribution]) -> list[str]:
@@ -60,31 +55,6 @@ def _node_ids(graph: Graph) -> set[str]:
     return ids
 
 
-def _graph(resources: Iterable[Resource], blank_prefix: str) -> Graph:
-    """The graph of :func:`~openingup.catalogue.rdf.dataset_graph` built straight from the resources,
-    without writing and parsing Turtle; blank nodes get ``blank_prefix`` so that the graphs of several
-    datasets can be merged."""
-    graph = Graph()
-    add = graph.add
-
-    def node(term: Any) -> Any:
-        if isinstance(term, Blank):
-            return BNode(f"{blank_prefix}{term}")
-        if isinstance(term, TermLiteral):
-            if term.lang:
-                return Literal(term.value, lang=term.lang)
-            if term.datatype and term.datatype != XSD_STRING:
-                return Literal(term.value, datatype=URIRef(term.datatype))
-            return Literal(term.value)
-        return URIRef(term)
-
-    for subject, pairs in resources:
-        head = node(subject)
-        for predicate, value in pairs:
-            add((head, URIRef(predicate), node(value)))
-    return graph
-
-
 def _descriptions(graph: Graph) -> dict[Any, frozenset[tuple[Any, Any]]]:
     """Each subject of the graph with what the graph says about it."""
     found: dict[Any, set[tuple[Any, Any]]] = {}
@@ -101,10 +71,10 @@ def dcat_ap_violations_of(datasets: Sequence[Dataset]) -> dict[Any, list[str]]:
     with the others' — it points at a resource another one describes (a related dataset), or describes a
     resource another one describes differently — is validated on its own. Resources described the same
     way (a publisher, a licence, a vocabulary concept) are the same merged."""
-    from openingup.catalogue.rdf import dataset_resources
+    from openingup.catalogue.rdf import dataset_resources, graph_of
     from openingup.exchange.shacl import validate
 
-    graphs = {d.pk: _graph(dataset_resources(d), f"d{n}") for n, d in enumerate(datasets)}
+    graphs = {d.pk: graph_of(dataset_resources(d), f"d{n}") for n, d in enumerate(datasets)}
     described = {pk: _descriptions(graph) for pk, graph in graphs.items()}
     ways: dict[Any, set[frozenset[tuple[Any, Any]]]] = {}
     for theirs in described.values():
