@@ -39,7 +39,8 @@ from openingup.social.connectors import (
     connector_for,
 )
 from openingup.social.enrich import enrich
-from openingup.social.enrich.batch import Enricher
+from openingup.social.enrich.batch import FIELDS as ENRICHED
+from openingup.social.enrich.batch import Enricher, row_of
 from openingup.social.enrich.batch import Row as EnrichedRow
 from openingup.social.enrich.places import gazetteer
 from openingup.social.imports import ImportProblem, iter_export
@@ -188,16 +189,9 @@ def _conversation(channel: Channel, item: Item, parent: Message | None) -> Conve
 
 
 def _enrich(message: Message) -> None:
-    result = enrich(message.text, message.declared_language, gazetteer())
-    message.language = result.language
-    message.sentiment_score = result.sentiment_score
-    message.sentiment = result.sentiment
-    message.keywords = result.keywords
-    message.topics = result.topics
-    message.service_request_score = result.service_request_score
-    message.place = result.place.name if result.place else ""
-    message.latitude = result.place.latitude if result.place else None
-    message.longitude = result.place.longitude if result.place else None
+    found = enrich(message.text, message.declared_language, gazetteer())
+    for name, value in zip(ENRICHED, row_of(found), strict=True):
+        setattr(message, name, value)
     message.enriched_at = timezone.now()
 
 
@@ -627,9 +621,7 @@ class _Importer:
         now = timezone.now()
         rows = []
         stored = []  # each message's fields, for its archive entry
-        for item, (language, score, feeling, keywords, topics, request, place, lat, lon) in zip(
-            fresh, enriched, strict=True
-        ):
+        for item, enrichment in zip(fresh, enriched, strict=True):
             raw = bulk.dumps(item.raw)
             fields = _fields(item, digest=_hash_canonical(raw))
             reply = fields["in_reply_to_external_id"]
@@ -640,19 +632,11 @@ class _Importer:
                 "in_reply_to": parents.get(reply) if reply else None,
                 "received_at": now,
                 "raw": raw,
-                "language": language,
-                "sentiment_score": score,
-                "sentiment": feeling,
-                "keywords": keywords,
-                "topics": topics,
-                "service_request_score": request,
-                "place": place,
-                "latitude": lat,
-                "longitude": lon,
+                **dict(zip(ENRICHED, enrichment, strict=True)),
                 "enriched_at": now,
             }
             rows.append(tuple(convert(values[name]) for name, convert in self.columns))
-            stored.append(SimpleNamespace(**fields, language=language))
+            stored.append(SimpleNamespace(**fields, language=values["language"]))
         self.messages.insert(rows)
         numbers = dict(self._select(["external_id", "id"], [m.external_id for m in stored]))
         sent, received = archive.ArchiveEntry.Kind.SENT, archive.ArchiveEntry.Kind.RECEIVED

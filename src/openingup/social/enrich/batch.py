@@ -15,34 +15,44 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 
-from openingup.social.enrich import enrich
+from openingup.social.enrich import Enrichment, enrich
 from openingup.social.enrich.places import gazetteer
 
-# language, sentiment score, sentiment, keywords, topics, service request score, place, latitude, longitude
+# The Message fields enrichment fills, in the order of a Row.
+FIELDS = (
+    "language",
+    "sentiment_score",
+    "sentiment",
+    "keywords",
+    "topics",
+    "service_request_score",
+    "place",
+    "latitude",
+    "longitude",
+)
 Row = tuple[str, float, str, list[str], list[str], float, str, float | None, float | None]
 
 
+def row_of(found: Enrichment) -> Row:
+    """An enrichment as the values of :data:`FIELDS` (a plain tuple: cheap to send between processes)."""
+    place = found.place
+    return (
+        found.language,
+        found.sentiment_score,
+        found.sentiment,
+        found.keywords,
+        found.topics,
+        found.service_request_score,
+        place.name if place else "",
+        place.latitude if place else None,
+        place.longitude if place else None,
+    )
+
+
 def enrich_rows(pairs: Sequence[tuple[str, str]]) -> list[Row]:
-    """The enrichment of each ``(text, declared language)`` as a plain tuple (cheap to send back)."""
+    """The enrichment of each ``(text, declared language)`` as a :data:`Row`."""
     places = gazetteer()
-    rows: list[Row] = []
-    for text, declared in pairs:
-        found = enrich(text, declared, places)
-        place = found.place
-        rows.append(
-            (
-                found.language,
-                found.sentiment_score,
-                found.sentiment,
-                found.keywords,
-                found.topics,
-                found.service_request_score,
-                place.name if place else "",
-                place.latitude if place else None,
-                place.longitude if place else None,
-            )
-        )
-    return rows
+    return [row_of(enrich(text, declared, places)) for text, declared in pairs]
 
 
 class Enricher:
