@@ -139,7 +139,7 @@ def test_an_index_of_the_earlier_layout_is_still_used(table: Table, rows: list[d
     finally:
         con.close()
     b = backend("duckdb")
-    assert b._dialect(table) is ddb.INDEXED_V1  # type: ignore[attr-defined]
+    assert b._open(table)[1] is ddb.INDEXED_V1  # type: ignore[attr-defined]
     for word in ("bridge", "liège", "nothinghere"):
         assert _ids(table, q=word) == _expected(rows, word)
 
@@ -152,7 +152,7 @@ def test_an_index_hashed_by_another_duckdb_is_not_used(table: Table, rows: list[
         con.execute("UPDATE meta SET probe_hash = probe_hash + 1")
     finally:
         con.close()
-    assert backend("duckdb")._dialect(table) is ddb.PLAIN  # type: ignore[attr-defined]
+    assert backend("duckdb")._open(table)[1] is ddb.PLAIN  # type: ignore[attr-defined]
     assert _ids(table, q="ridg") == _expected(rows, "bridge") != []
 
 
@@ -179,9 +179,9 @@ def test_reindex_rebuilds_an_index_that_is_not_used(
     finally:
         con.close()
     b = backend("duckdb")
-    assert b._dialect(table) is ddb.PLAIN  # type: ignore[attr-defined]
+    assert b._open(table)[1] is ddb.PLAIN  # type: ignore[attr-defined]
     assert main(["datastore", "reindex"]) == 0
     assert f"{table.pk}: text index rebuilt" in capsys.readouterr().out
     # The running process notices the new file and queries it (no restart needed).
-    assert b._dialect(table) is ddb.INDEXED  # type: ignore[attr-defined]
+    assert b._open(table)[1] is ddb.INDEXED  # type: ignore[attr-defined]
     assert _ids(table, q="ridg") == [] and _ids(table, q="bridge") == _expected(rows, "bridge")

@@ -194,23 +194,24 @@ class DuckDBBackend:
                 self._cons.move_to_end(key)
             return cached
 
-    def _cursor(self, table: TableRef) -> duckdb.DuckDBPyConnection:
-        return self._connection(table)[0].cursor()
-
-    def _dialect(self, table: TableRef) -> sqlbuild.Dialect:
-        return self._connection(table)[1] if table.text_index else PLAIN
+    def _open(self, table: TableRef) -> tuple[duckdb.DuckDBPyConnection, sqlbuild.Dialect]:
+        """A cursor on the table and the dialect for it, from one look at its files (the two always
+        agree, even when the text index is rebuilt meanwhile)."""
+        con, dialect = self._connection(table)
+        return con.cursor(), dialect if table.text_index else PLAIN
 
     def _source(self, table: TableRef) -> sqlbuild.Source:
         return sqlbuild.Source("d.main.data", table.fields, table.geometry)
 
     def rows(self, table: TableRef, query: Query, *, extra: Sequence[str] = ()) -> Page:
-        sql, names, keys = sqlbuild.rows(self._dialect(table), self._source(table), query, extra=extra)
-        with self._cursor(table) as cur:
+        cur, dialect = self._open(table)
+        sql, names, keys = sqlbuild.rows(dialect, self._source(table), query, extra=extra)
+        with cur:
             raw = cur.execute(sql.text, sql.params).fetchall()
         return assemble(raw, query.limit, names, extra, keys)
 
     def count(self, table: TableRef, query: Query) -> int:
-        dialect = self._dialect(table)
+        cur, dialect = self._open(table)
         if dialect is INDEXED and query.text and not query.filters and not query.bbox:
             # Words alone: the rows holding every token, counted in the index without touching the
             # table (every posting is a row of this immutable version).
@@ -226,30 +227,32 @@ class DuckDBBackend:
         else:
             sql = sqlbuild.count(dialect, self._source(table), query)
             text, params = sql.text, sql.params
-        with self._cursor(table) as cur:
+        with cur:
             row = cur.execute(text, params).fetchone()
         return int(row[0]) if row else 0
 
     def facets(self, table: TableRef, query: Query) -> dict[str, list[tuple[Any, int]]]:
         out: dict[str, list[tuple[Any, int]]] = {}
-        with self._cursor(table) as cur:
+        cur, dialect = self._open(table)
+        with cur:
             for name in query.facets:
-                sql = sqlbuild.facet(self._dialect(table), self._source(table), query, name)
+                sql = sqlbuild.facet(dialect, self._source(table), query, name)
                 out[name] = [(v, int(n)) for v, n in cur.execute(sql.text, sql.params).fetchall()]
         return out
 
     def group(self, table: TableRef, query: Query) -> Page:
-        sql, outputs = sqlbuild.group(self._dialect(table), self._source(table), query)
-        with self._cursor(table) as cur:
+        cur, dialect = self._open(table)
+        sql, outputs = sqlbuild.group(dialect, self._source(table), query)
+        with cur:
             raw = cur.execute(sql.text, sql.params).fetchall()
         return Page(outputs, raw[: query.limit], None, len(raw) > query.limit)
 
     def stream(
         self, table: TableRef, query: Query, *, extra: Sequence[str] = ()
     ) -> Iterator[list[tuple[Any, ...]]]:
-        sql, width = sqlbuild.stream(self._dialect(table), self._source(table), query, extra=extra)
-        cur = self._cursor(table)
+        cur, dialect = self._open(table)
         try:
+            sql, width = sqlbuild.stream(dialect, self._source(table), query, extra=extra)
             result = cur.execute(sql.text, sql.params)
             while batch := result.fetchmany(BATCH):
                 yield [r[:width] for r in batch]
