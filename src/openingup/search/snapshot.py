@@ -249,8 +249,8 @@ class Snapshot:
 
     def of_ids(self, ids: Iterable[int]) -> int:
         """The bitmap of these document ids (ids not in the snapshot are left out)."""
-        position = self.position
-        return bitmap((position[i] for i in ids if i in position), self.size)
+        _, places = self.places_of(np.fromiter(ids, dtype=np.int64))
+        return self.bitmap_of(places)
 
     def visible(self, admin: bool, publishers: Iterable[Any]) -> int:
         if admin:

@@ -177,8 +177,7 @@ class TextMatches:
         else:
             pks.sort()
             ranks = np.zeros(len(rows), dtype=np.float64)
-        _, places = index.places_of(pks)
-        return cls(index.bitmap_of(places), array("q", pks.tobytes()), array("d", ranks.tobytes()))
+        return cls(index.of_ids(pks), array("q", pks.tobytes()), array("d", ranks.tobytes()))
 
     @classmethod
     def all_of(cls, index: snapshot.Snapshot, parts: Sequence[TextMatches], ranked: bool) -> TextMatches:
