@@ -137,8 +137,14 @@ def peer_venv() -> tuple[Path, float]:
     return cached_venv("datasette-venv", PEER_REQUIREMENTS, "datasette")
 
 
+# Both systems run as installed, with their bytecode cached: a PYTHONDONTWRITEBYTECODE in the bench's
+# environment (set machine-wide on some of our machines) would have every run compile sources anew,
+# which pip-installed peers never do and an editable checkout does only while nothing is cached.
+NOT_PASSED = {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE"}
+
+
 def peer_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}}
+    return {k: v for k, v in os.environ.items() if k not in NOT_PASSED}
 
 
 # Runs argv[2:] as its only child and writes wall time, exit code and RUSAGE_CHILDREN to argv[1].
@@ -292,7 +298,8 @@ def openingup_env(home: Path, base_url: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("OPENINGUP_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if not k.startswith("OPENINGUP_")
+        and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "PYTHONDONTWRITEBYTECODE"}
     }
     env.update(
         OPENINGUP_HOME=str(home),

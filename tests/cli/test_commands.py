@@ -107,3 +107,43 @@ def test_createadmin(capsys: pytest.CaptureFixture[str]) -> None:
     assert get_user_model().objects.get(username="root").is_superuser
     assert main(["createadmin", "--username", "root", "--password", "a long enough pass 1"]) == 2
     assert main(["createadmin", "--username", "other", "--password", "short"]) == 2
+
+
+def test_the_console_script_exits_with_the_commands_code_and_all_its_output(tmp_path: Path) -> None:
+    """``openingup`` (``cli.main.run``) leaves without the interpreter's teardown, after flushing."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "OPENINGUP_BROKER_URL")}
+    env["OPENINGUP_HOME"] = str(tmp_path / "home")
+    script = "from openingup.cli.main import run; run()"
+    listed = subprocess.run(
+        [sys.executable, "-c", script, "config"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "OPENINGUP_HOME" in listed.stdout and listed.stdout.endswith("\n")
+    failed = subprocess.run(
+        [sys.executable, "-c", script, "datastore", "load", str(tmp_path / "none.csv"), "--dataset", "x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert failed.returncode == 2 and "no file at" in failed.stderr
+
+
+@pytest.mark.django_db
+def test_migrate_skips_loading_migrations_when_every_file_is_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core import management
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from openingup.cli.commands import common
+
+    assert common._up_to_date()
+    monkeypatch.setattr(management, "call_command", lambda *a, **k: pytest.fail("migrate ran"))
+    common.migrate()  # nothing to apply: returns without loading the migrations
+    recorder = MigrationRecorder(connection)
+    recorder.record_unapplied("datastore", "0001_initial")
+    assert not common._up_to_date()

@@ -419,3 +419,45 @@ def test_datastore_load_command_reads_a_large_file_once(
     assert table.status == Table.Status.READY and table.row_count == 30_000
     assert _types(table) == {"id": "integer", "amount": "number", "day": "date", "note": "string"}
     assert table.source_sha256 == distribution.checksum["value"]
+
+
+def test_mostly_distinct_text_is_stored_uncompressed(load: Loader) -> None:
+    """Free text (values mostly distinct) skips DuckDB's costly dictionary + FSST analysis; a column of
+    repeats keeps DuckDB's choice. Types, values and search are the same either way."""
+    import duckdb
+
+    from openingup.datastore.backends import backend
+
+    lines = ["id,category,note"] + [
+        f"{i},{('roads', 'parks', 'waste')[i % 3]},note number {i}" for i in range(3000)
+    ]
+    table = load("notes.csv", "\n".join(lines).encode())
+    assert _types(table) == {"id": "integer", "category": "string", "note": "string"}
+    assert [r["note"] for r in _rows(table, q="2999")] == ["note number 2999"]
+    if table.backend != "duckdb":
+        pytest.skip("the compression choice is the embedded backend's")
+    con = duckdb.connect(str(backend("duckdb").path(table.location)), read_only=True)  # type: ignore[attr-defined]
+    try:
+        found = dict(
+            con.execute(
+                "SELECT column_name, string_agg(DISTINCT compression, ',') FROM pragma_storage_info('data') "
+                "WHERE segment_type = 'VARCHAR' GROUP BY column_name"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert found["note"] == "Uncompressed" and found["category"] != "Uncompressed"
+
+
+def test_a_digest_is_taken_in_the_background_or_when_asked(tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"a,b\n1,2\n" * 1000)
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    started = sources.Digest(path)
+    started.start()
+    assert started.value() == expected == sources.Digest(path).value()
+    assert sources.Digest(value="abc").value() == "abc"
+    with pytest.raises(FileNotFoundError):
+        sources.Digest(tmp_path / "gone.csv").value()

@@ -673,7 +673,9 @@ def test_sql_refuses(pair: Pair, sql: str) -> None:
 
 def test_sql_runs_read_only_with_a_bare_search_path(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
     """Behind the guard: the transaction is read-only, time-limited and sees nothing by unqualified name."""
-    monkeypatch.setattr(postgres_backend, "check_select", lambda sql, tables, dialect: sql)
+    from openingup.datastore import sql_guard
+
+    monkeypatch.setattr(sql_guard, "check_select", lambda sql, tables, dialect: sql)
     result = pair.pg.sql(
         "SELECT current_setting('transaction_read_only'), current_setting('search_path'), "
         "current_setting('statement_timeout')",

@@ -8,6 +8,8 @@ SHACL violations, failed imports), 2 bad usage or unreadable input.
 from __future__ import annotations
 
 import argparse
+import atexit
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -46,5 +48,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def run() -> None:
+    """The console script: :func:`main`, then leave without the interpreter's teardown.
+
+    Once a command is done, its work is committed and its files are closed; what remains is freeing
+    every module and object one by one, which takes about 0.2 s after a large load (mypy leaves the
+    same way). Database connections are closed (SQLite checkpoints its log there) and the output
+    flushed first. Tests call :func:`main`, which returns normally.
+    """
+    code = main()
+    from django.db import connections
+
+    connections.close_all()
+    atexit._run_exitfuncs()  # type: ignore[attr-defined]  # what modules registered (logging's among them)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``openingup … | head``) has nothing left to take
+            code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

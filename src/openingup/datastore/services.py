@@ -6,6 +6,7 @@ new one is complete: a failure leaves a ``failed`` version with its report and n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -64,9 +65,9 @@ def ingest_source(
             source_name=source.name[:300],
             source_kind=source.kind,
             source_bytes=source.size,
-            source_sha256=source.sha256,
             job=job,
         )
+    source.digest.start()  # taken while the data loads; the version records it either way
     staging = Path(settings.DATASTORE_DIR) / "staging"
     staging.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -81,13 +82,14 @@ def ingest_source(
         )
         say(0.92, "storing")
         location = backend().store(staged, str(table.pk))
+        table.source_sha256 = source.sha256
     except IngestError as exc:
-        return _failed(table, exc.report)
+        return _failed(table, exc.report, source)
     except Exception as exc:  # a bug or a backend outage must still leave a readable failure behind
         log.exception("datastore ingest of %s failed", distribution.pk)
         report = Report()
         report.add("source-error", f"the data could not be stored: {exc}")
-        return _failed(table, report)
+        return _failed(table, report, source)
     timings = {k: round(v, 3) for k, v in staged.timings.items()}
     timings["queryable"] = round(time.perf_counter() - started, 3)
     _mark_ready(table, staged, location, timings)
@@ -102,10 +104,13 @@ def ingest_source(
     return table
 
 
-def _failed(table: Table, report: Report) -> Table:
+def _failed(table: Table, report: Report, source: sources.Source | None = None) -> Table:
     table.status = Table.Status.FAILED
     table.report = report.as_dict()
-    table.save(update_fields=["status", "report"])
+    if source is not None:
+        with contextlib.suppress(OSError):  # a file gone meanwhile has no digest to record
+            table.source_sha256 = source.sha256
+    table.save(update_fields=["status", "report", "source_sha256"])
     publish(events.TABLE_FAILED, distribution_id=str(table.distribution_id), table_id=str(table.pk))
     return table
 
@@ -162,7 +167,8 @@ def ingest_distribution(
             if source is None:
                 return None
             latest = Table.objects.filter(distribution=distribution).order_by("-version").first()
-            if latest and latest.source_sha256 == source.sha256 and latest.status != Table.Status.FAILED:
+            # Only a version to compare with needs the digest first; a first one takes it while loading.
+            if latest and latest.status != Table.Status.FAILED and latest.source_sha256 == source.sha256:
                 return None
             return ingest_source(
                 distribution, source, table_schema=table_schema_for(distribution), progress=progress, job=job

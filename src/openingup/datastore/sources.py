@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,13 +20,50 @@ TRANSPORT: httpx.BaseTransport | None = None  # tests inject an httpx.MockTransp
 _TEXT_TYPES = {"text/csv": "csv", "text/tab-separated-values": "tsv", "application/csv": "csv"}
 
 
+class Digest:
+    """A file's SHA-256, taken when first asked for, or in the background from :meth:`start` on
+    (hashing releases the GIL, so a load reading the same file goes on meanwhile)."""
+
+    def __init__(self, path: Path | None = None, value: str = "") -> None:
+        self._path, self._value = path, value
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None and not self._value:
+                self._thread = threading.Thread(target=self._take, name="openingup-digest", daemon=True)
+                self._thread.start()
+
+    def _take(self) -> None:
+        assert self._path is not None, "a digest without a value has a file to take it from"
+        try:
+            self._value = digest(self._path)
+        except BaseException as exc:  # raised again to whoever asks for the value
+            self._error = exc
+
+    def value(self) -> str:
+        self.start()
+        assert self._thread is not None or self._value
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 @dataclass(frozen=True)
 class Source:
     path: Path
     name: str
     kind: str
     size: int
-    sha256: str
+    digest: Digest
+
+    @property
+    def sha256(self) -> str:
+        return self.digest.value()
 
 
 def kind_for(name: str, media_type: str = "", fmt: str = "") -> str | None:
@@ -61,7 +99,7 @@ def materialise(distribution: object) -> Iterator[Source | None]:
     if file:
         path = Path(file.path)
         kind = kind_for(path.name, media, fmt)
-        yield Source(path, path.name, kind, path.stat().st_size, digest(path)) if kind else None
+        yield Source(path, path.name, kind, path.stat().st_size, Digest(path)) if kind else None
         return
     urls = list(getattr(distribution, "download_url", []) or []) + list(
         getattr(distribution, "access_url", []) or []
@@ -80,6 +118,7 @@ def materialise(distribution: object) -> Iterator[Source | None]:
         with os.fdopen(fd, "wb") as fh:
             fh.write(fetched.content)
         path = Path(tmp)
-        yield Source(path, url, kind, len(fetched.content), hashlib.sha256(fetched.content).hexdigest())
+        sha256 = hashlib.sha256(fetched.content).hexdigest()
+        yield Source(path, url, kind, len(fetched.content), Digest(value=sha256))
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -63,22 +63,20 @@ def run_load(args: argparse.Namespace) -> int:
         )
     print(f"added distribution {distribution.pk}; loading …", file=sys.stderr)
     deadline = time.monotonic() + args.timeout
-    job = None
+    jobs = Job.objects.filter(name="datastore.ingest", arguments__distribution_id=str(distribution.pk))
+    job_id = None
     last = ""
     while time.monotonic() < deadline:
-        job = (
-            job
-            or Job.objects.filter(
-                name="datastore.ingest", arguments__distribution_id=str(distribution.pk)
-            ).first()
-        )
-        if job is not None:
-            job.refresh_from_db()
-            state = f"{job.progress}% {job.message}"
+        # Three columns of one row by primary key: the worker loading the data meanwhile is not slowed.
+        job_id = job_id or jobs.values_list("pk", flat=True).first()
+        found = Job.objects.filter(pk=job_id).values_list("status", "progress", "message").first()
+        if found is not None:
+            status, progress, message = found
+            state = f"{progress}% {message}"
             if state != last:
                 print(f"  {state}", file=sys.stderr)
                 last = state
-            if job.status in {Job.Status.DONE, Job.Status.FAILED}:
+            if status in {Job.Status.DONE, Job.Status.FAILED}:
                 break
         time.sleep(0.05)
     table = Table.objects.filter(distribution=distribution).order_by("-version").first()

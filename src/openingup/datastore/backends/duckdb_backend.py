@@ -24,15 +24,15 @@ from openingup.datastore import sqlbuild
 from openingup.datastore.backends.base import Page, SqlResult, TableRef, assemble, register
 from openingup.datastore.ingest.pipeline import Staged
 from openingup.datastore.query import Query
-from openingup.datastore.sql_guard import check_select
 
 log = logging.getLogger(__name__)
 
 TOKENS = r"[^\p{L}\p{N}]+"
 MAX_TOKEN = 100  # query.tokens cuts longer words to this many characters; the index does the same
 # The text index file (``<version>.duckdb.text``) holds ``postings(h, r)``: one row per token and row,
-# sorted by h = DuckDB's hash() of the token (then by row), so a lookup reads one zone of the file (a bound
-# ``hash(?)`` is folded to a constant and pushed into the scan). ``meta`` records the layout and a hash
+# sorted by h = DuckDB's hash() of the token (a token's rows in no set order: sorting them costs more
+# than the tenth of the file it saves), so a lookup reads one zone of the file (a bound ``hash(?)`` is
+# folded to a constant and pushed into the scan). ``meta`` records the layout and a hash
 # of a known word: an index whose probe does not hash the same with the DuckDB reading it (another
 # DuckDB version) is not used (search falls back to a scan) until it is rebuilt.
 LAYOUT = "postings-hash-1"
@@ -107,40 +107,45 @@ class DuckDBBackend:
         """Write the token → row postings of the table's string columns next to its file.
 
         Tokenising is the costly part, so it is done once per distinct word, not per row: the text is
-        split on spaces (cheap), each distinct word is lower-cased and split into tokens by the
-        regular expression (``[^\\p{L}\\p{N}]+``, as the query side does), and the rows' words are
-        joined to their tokens' hashes. Splitting on spaces first gives the same tokens as splitting
-        the whole text by the expression, since a space is one of its separators.
+        split on spaces (cheap) and each row's words are grouped into one list of rows per distinct
+        word (a hash aggregate, no sort of the postings). Each distinct word is then lower-cased and
+        split into tokens by the regular expression (``[^\\p{L}\\p{N}]+``, as the query side does);
+        the word lists, ordered by their tokens' hashes (a sort of distinct words only), are unnested
+        into the postings, which so come out sorted by hash. Splitting on spaces first gives the same
+        tokens as splitting the whole text by the expression, since a space is one of its separators.
+        The postings' compression is named (runs of hashes, packed rows): DuckDB's analysis of every
+        method costs more than the choice gains.
         """
         strings = [sqlbuild.quote(f["name"]) for f in table.fields if f["type"] == "string"]
         target = self.path(table.location + ".text")
         tmp = target.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
         con = duckdb.connect(
-            str(tmp), config={"preserve_insertion_order": False, "memory_limit": INDEX_MEMORY}
+            str(tmp), config={"preserve_insertion_order": True, "memory_limit": INDEX_MEMORY}
         )
         try:
             con.execute("ATTACH ? AS src (READ_ONLY)", [str(self.path(table.location))])
             rows = int((con.execute("SELECT count(*) FROM src.data").fetchone() or (0,))[0])
             r_type = "INTEGER" if rows < 2**31 else "BIGINT"
+            con.execute(
+                f"CREATE TABLE postings (h UBIGINT USING COMPRESSION rle, "
+                f"r {r_type} USING COMPRESSION bitpacking)"
+            )
             if strings:
                 text = "concat_ws(' ', " + ", ".join(f"src.data.{s}" for s in strings) + ")"
-                words = f"unnest(string_split({text}, ' '))"
                 con.execute(
-                    f"CREATE TEMP TABLE words AS SELECT w, hash(left(tok, {MAX_TOKEN})) AS h FROM "
-                    f"(SELECT w, unnest(string_split_regex(lower(w), '{TOKENS}')) AS tok "
-                    f"FROM (SELECT DISTINCT {words} AS w FROM src.data)) WHERE tok <> ''"
+                    f"CREATE TEMP TABLE word_rows AS SELECT w, list(r) AS rs FROM (SELECT "
+                    f"unnest(string_split({text}, ' ')) AS w, CAST(src.data.rowid AS {r_type}) AS r "
+                    f"FROM src.data) GROUP BY w"
                 )
-                # Repeated (token, row) pairs are harmless to ``rowid IN (…)`` and cheaper to keep. Rows
-                # in order within a token compress to two thirds of the file of unordered ones, for
-                # about the same sorting work.
                 con.execute(
-                    f"CREATE TABLE postings AS SELECT h, r FROM (SELECT {words} AS w, "
-                    f"CAST(src.data.rowid AS {r_type}) AS r FROM src.data) JOIN words USING (w) ORDER BY h, r"
+                    f"CREATE TEMP TABLE token_rows AS SELECT h, rs FROM (SELECT w, hash(left(tok, "
+                    f"{MAX_TOKEN})) AS h FROM (SELECT w, unnest(string_split_regex(lower(w), '{TOKENS}')) "
+                    f"AS tok FROM word_rows) WHERE tok <> '') JOIN word_rows USING (w) ORDER BY h"
                 )
-                con.execute("DROP TABLE words")
-            else:
-                con.execute(f"CREATE TABLE postings (h UBIGINT, r {r_type})")
+                con.execute("DROP TABLE word_rows")
+                con.execute("INSERT INTO postings SELECT h, unnest(rs) FROM token_rows")
+                con.execute("DROP TABLE token_rows")
             con.execute(
                 "CREATE TABLE meta AS SELECT ? AS layout, ? AS probe, hash(?) AS probe_hash",
                 [LAYOUT, PROBE, PROBE],
@@ -260,6 +265,8 @@ class DuckDBBackend:
             cur.close()
 
     def sql(self, sql: str, tables: Mapping[str, TableRef], *, max_rows: int, timeout_ms: int) -> SqlResult:
+        from openingup.datastore import sql_guard  # sqlglot: loaded for the SQL call only
+
         con = duckdb.connect()
         try:
             mapping = {}
@@ -267,7 +274,7 @@ class DuckDBBackend:
                 con.execute(f"ATTACH ? AS t{i} (READ_ONLY)", [str(self.path(table.location))])
                 mapping[name] = f"t{i}.main.rows"
             _lockdown(con)
-            checked = check_select(sql, mapping, dialect="duckdb")
+            checked = sql_guard.check_select(sql, mapping, dialect="duckdb")
             timer = threading.Timer(timeout_ms / 1000, con.interrupt)
             timer.start()
             try:

@@ -46,7 +46,6 @@ from openingup.datastore import sqlbuild
 from openingup.datastore.backends.base import Page, SqlResult, TableRef, assemble, register
 from openingup.datastore.ingest.pipeline import Staged
 from openingup.datastore.query import Query
-from openingup.datastore.sql_guard import check_select
 
 __all__ = ["SCHEMA", "PostgresBackend", "escape_percent", "pg_type"]
 
@@ -511,8 +510,10 @@ class PostgresBackend:
                 return
 
     def sql(self, sql: str, tables: Mapping[str, TableRef], *, max_rows: int, timeout_ms: int) -> SqlResult:
+        from openingup.datastore import sql_guard  # sqlglot: loaded for the SQL call only
+
         mapping = {name: self._view(table.location) for name, table in tables.items()}
-        checked = check_select(sql, mapping, dialect="postgres")
+        checked = sql_guard.check_select(sql, mapping, dialect="postgres")
         timeout = max(1, int(timeout_ms))
         # One round trip; no parameters, so psycopg leaves any % in the user's SQL alone.
         settings_sql = (

@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
 
 SAMPLE_ROWS = 20_000
+# Text columns whose sampled values are mostly distinct (free text, identifiers) are stored without
+# compression: DuckDB's dictionary + FSST analysis of such a column costs about as much as reading the
+# whole file (0.45 s of the 1M-row bench file's 1.05 s write) for a file 30% smaller, and scans and row
+# fetches of the uncompressed column are no slower. Columns with repeats keep DuckDB's choice.
+DISTINCT_SHARE = 0.5
+MIN_DISTINCT = 1000  # half the sampled values, at least: small samples keep DuckDB's choice
 NULL_TOKENS = ("na", "n/a", "null", "none", "nan", "-", "n.v.t.", "#n/a")
 TRUE_WORDS = frozenset({"true", "yes", "ja", "oui", "wahr", "sand", "j", "y", "t"})
 FALSE_WORDS = frozenset({"false", "no", "nee", "non", "nein", "falsch", "falsk", "nej", "n", "f"})
@@ -42,6 +48,7 @@ class Column:
     convert: str = "{c}"  # DuckDB expression producing the value (errors impossible once proven)
     attempt: str = "{c}"  # the same with TRY_ functions, NULL where a value does not fit
     format: str = ""  # Table Schema format (e.g. "%d/%m/%Y"), when not the default
+    compression: str = ""  # DuckDB's storage compression for the column ("" = DuckDB chooses)
 
 
 def quote(name: str) -> str:
@@ -184,8 +191,13 @@ def infer(con: duckdb.DuckDBPyConnection, table: str, names: Sequence[str]) -> l
             columns.append(_native(name, described[name]))
             continue
         # Distinct values only: the patterns are the same for repeats, and codes repeat a lot.
-        values = list(dict.fromkeys(row[i] for row in sample if row[i] is not None))
-        columns.append(guess(name, values))
+        present = [row[i] for row in sample if row[i] is not None]
+        values = list(dict.fromkeys(present))
+        column = guess(name, values)
+        mostly_distinct = len(values) > DISTINCT_SHARE * len(present) >= MIN_DISTINCT
+        if column.type == "string" and mostly_distinct:
+            column = replace(column, compression="uncompressed")
+        columns.append(column)
     return columns
 
 

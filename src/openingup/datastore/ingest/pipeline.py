@@ -165,9 +165,19 @@ def _drop_raw(con: duckdb.DuckDBPyConnection) -> None:
 def _write(
     con: duckdb.DuckDBPyConnection, columns: list[infer.Column], hidden: list[str], guarded: bool = False
 ) -> None:
+    """Create ``target.data`` from ``raw``: declared first (types as the conversions give them, and a
+    column's storage compression where inference chose one), then filled in source order."""
     select = infer.guarded_select_list(columns) if guarded else infer.select_list(columns)
     select += "".join(f", {infer.quote(h)}" for h in hidden)
     points = [c.name for c in columns if c.type == "geopoint"]
     if points and not hidden:
         select += ", " + geometry.point_columns(points[0])
-    con.execute(f"CREATE TABLE target.data AS SELECT {select} FROM raw")
+    query = f"SELECT {select} FROM raw"
+    compression = {c.name: c.compression for c in columns if c.compression}
+    declared = ", ".join(
+        f"{infer.quote(name)} {sql_type}"
+        + (f" USING COMPRESSION {compression[name]}" if name in compression else "")
+        for name, sql_type, *_ in con.execute(f"DESCRIBE {query}").fetchall()
+    )
+    con.execute(f"CREATE TABLE target.data ({declared})")
+    con.execute(f"INSERT INTO target.data {query}")
