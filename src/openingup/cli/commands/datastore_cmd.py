@@ -69,8 +69,8 @@ def run_load(args: argparse.Namespace) -> int:
     while time.monotonic() < deadline:
         # Three columns of one row by primary key: the worker loading the data meanwhile is not slowed.
         job_id = job_id or jobs.values_list("pk", flat=True).first()
-        found = Job.objects.filter(pk=job_id).values_list("status", "progress", "message").first()
-        if found is not None:
+        found = job_id and Job.objects.filter(pk=job_id).values_list("status", "progress", "message").first()
+        if found:
             status, progress, message = found
             state = f"{progress}% {message}"
             if state != last:
