@@ -75,8 +75,12 @@ def rows() -> list[dict[str, Any]]:
     return _rows()
 
 
-@pytest.fixture
-def table(load: Loader, rows: list[dict[str, Any]]) -> Table:
+@pytest.fixture(params=["grouped", "sorted"])
+def table(
+    load: Loader, rows: list[dict[str, Any]], request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Table:
+    """The table with its index built each way (words grouped, or postings sorted): the same postings."""
+    monkeypatch.setattr(ddb, "GROUPED_UP_TO", 2.0 if request.param == "grouped" else -1.0)
     t = load("notes.csv", _csv(rows))
     assert t.status == Table.Status.READY, t.report
     assert t.text_index and {f["name"]: f["type"] for f in t.fields}["note"] == "string"
