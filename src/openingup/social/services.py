@@ -474,15 +474,7 @@ MESSAGE_COLUMNS = (
     "scheduled_at",
     "raw",
     "content_hash",
-    "language",
-    "sentiment_score",
-    "sentiment",
-    "keywords",
-    "topics",
-    "service_request_score",
-    "place",
-    "latitude",
-    "longitude",
+    *ENRICHED,
     "enriched_at",
 )
 CONVERSATION_COLUMNS = ("channel", "key", "subject", "started_at", "last_message_at", "message_count")
